@@ -1,0 +1,1 @@
+## grammar/local.mk -- filled in by its area.

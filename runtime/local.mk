@@ -1,0 +1,1 @@
+## runtime/local.mk -- filled in by its area.

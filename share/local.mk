@@ -1,0 +1,1 @@
+## share/local.mk -- filled in by its area.
