@@ -1,0 +1,132 @@
+/* ktree.c -- construction of ordered object trees. */
+#include "config.h"
+#include "ktree.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static kt *node(arena *a, enum kt_kind k)
+{
+	kt *t = arena_alloc(a, sizeof(*t));
+	t->kind = k;
+	return t;
+}
+
+kt *kt_map(arena *a)
+{
+	return node(a, KT_MAP);
+}
+
+kt *kt_list(arena *a)
+{
+	return node(a, KT_LIST);
+}
+
+kt *kt_str(arena *a, const char *s, size_t len)
+{
+	kt *t = node(a, KT_STR);
+	t->s = s;
+	t->len = len;
+	return t;
+}
+
+kt *kt_cstr(arena *a, const char *s)
+{
+	return kt_str(a, s, strlen(s));
+}
+
+kt *kt_int(arena *a, long long v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof buf, "%lld", v);
+	kt *t = node(a, KT_INT);
+	t->s = arena_strndup(a, buf, (size_t)n);
+	t->len = (size_t)n;
+	return t;
+}
+
+kt *kt_bool(arena *a, bool v)
+{
+	kt *t = node(a, KT_BOOL);
+	t->s = v ? "true" : "false";
+	t->len = v ? 4 : 5;
+	return t;
+}
+
+kt *kt_push(kt *list, kt *v)
+{
+	if (list->last)
+		list->last->next = v;
+	else
+		list->first = v;
+	list->last = v;
+	list->n++;
+	return v;
+}
+
+kt *kt_put(arena *a, kt *map, const char *key, kt *v)
+{
+	(void)a;
+	v->key = key;
+	v->key_len = strlen(key);
+	return kt_push(map, v);
+}
+
+kt *kt_put_str(arena *a, kt *map, const char *key, const char *s)
+{
+	return kt_put(a, map, key, kt_cstr(a, s));
+}
+
+kt *kt_put_map(arena *a, kt *map, const char *key)
+{
+	return kt_put(a, map, key, kt_map(a));
+}
+
+kt *kt_put_list(arena *a, kt *map, const char *key)
+{
+	return kt_put(a, map, key, kt_list(a));
+}
+
+kt *kt_get(const kt *map, const char *key)
+{
+	size_t len = strlen(key);
+	for (kt *c = map->first; c; c = c->next)
+		if (c->key_len == len && memcmp(c->key, key, len) == 0)
+			return c;
+	return NULL;
+}
+
+static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Lengths are hashed as 8 little-endian bytes, so the hash is the same on every machine. */
+static unsigned long long fnv_len(unsigned long long h, size_t n)
+{
+	unsigned char b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)((unsigned long long)n >> (8 * i));
+	return fnv(h, b, 8);
+}
+
+unsigned long long kt_hash(const kt *t, unsigned long long h)
+{
+	/* Kind and lengths are hashed too, so ["ab"] and ["a","b"] differ. */
+	unsigned char k = (unsigned char)t->kind;
+	h = fnv(h, &k, 1);
+	if (t->key)
+		h = fnv(fnv_len(h, t->key_len), t->key, t->key_len);
+	if (t->kind == KT_MAP || t->kind == KT_LIST) {
+		h = fnv_len(h, t->n);
+		for (const kt *c = t->first; c; c = c->next)
+			h = kt_hash(c, h);
+		return h;
+	}
+	return fnv(fnv_len(h, t->len), t->s, t->len);
+}
