@@ -286,7 +286,8 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
 
 const char *diag_suggest(const char *word, size_t len, const char *const *cands, size_t n)
 {
-	size_t limit = len < 6 ? (len < 3 ? 1 : 2) : len / 3;
+	/* A suggestion must share most of the word: none for one letter, one edit for short words. */
+	size_t limit = len < 2 ? 0 : len < 6 ? 1 + (len >= 4) : len / 3;
 	const char *best = NULL;
 	size_t best_d = limit + 1;
 	for (size_t i = 0; i < n; i++) {

@@ -50,6 +50,6 @@ void diag_print(diag_ctx *d, FILE *out);
 void diag_line_col(const src_file *f, uint32_t offset, unsigned *line, unsigned *col);
 
 /* The candidate closest to word by edit distance, or NULL if none is close enough
- * (distance at most 1 for short words, a third of the length for longer ones). */
+ * (none for one letter, one edit up to three letters, two up to five, a third of the length beyond). */
 const char *diag_suggest(const char *word, size_t len, const char *const *cands, size_t n);
 #endif

@@ -101,8 +101,9 @@ bool pipec_compile(pipec_unit *u, enum pipec_lang lang, const char *namespace_ov
 	u->ir = lang == LANG_PIPE ? dsl_load(&u->b) : spec_load_yaml(&u->b);
 	if (!u->ir || diag_error_count(u->d))
 		return false;
-	if (!resolve_pipeline(&u->b, u->ir))
-		return false;
+	/* Checks do not depend on the order, so they run even when resolving failed: one run
+	 * reports every error of the file. */
+	bool resolved = resolve_pipeline(&u->b, u->ir);
 	u->checked = check_pipeline(&u->b, u->ir, namespace_override);
-	return u->checked != NULL;
+	return resolved && u->checked != NULL;
 }

@@ -56,10 +56,15 @@ static bool next_event(loader *l, yaml_event_t *ev)
 	if (sp.start < l->b->file->len)
 		sp.end = sp.start + 1;
 	const char *problem = l->parser.problem ? l->parser.problem : "malformed YAML";
-	if (l->parser.context)
-		diag_error(l->b->d, sp, "%s %s", l->parser.context, problem);
-	else
-		diag_error(l->b->d, sp, "%s", problem);
+	diag_error(l->b->d, sp, "%s", problem);
+	if (l->parser.context) {
+		/* "while parsing a flow sequence": where that construct began. */
+		yaml_mark_t cm = l->parser.context_mark;
+		src_span csp = span_of(l, cm, cm);
+		if (csp.start < l->b->file->len)
+			csp.end = csp.start + 1;
+		diag_note(l->b->d, csp, "%s that started here", l->parser.context);
+	}
 	l->failed = true;
 	return false;
 }
@@ -192,11 +197,13 @@ static ir_value *read_node(loader *l, yaml_event_t *ev, int depth)
 			return v;
 		}
 		if (!is_map) {
+			bool alias = child.type == YAML_ALIAS_EVENT;
 			ir_value *item = read_node(l, &child, depth + 1);
 			yaml_event_delete(&child);
 			if (!item)
 				return NULL;
-			ir_list_push(l->b, v, item);
+			if (!alias) /* reported already; leaving it out avoids a second error */
+				ir_list_push(l->b, v, item);
 			continue;
 		}
 		/* A mapping key must be a plain or quoted scalar. */
@@ -218,11 +225,12 @@ static ir_value *read_node(loader *l, yaml_event_t *ev, int depth)
 		yaml_event_t val;
 		if (!next_event(l, &val))
 			return NULL;
+		bool alias = val.type == YAML_ALIAS_EVENT;
 		ir_value *item = read_node(l, &val, depth + 1);
 		yaml_event_delete(&val);
 		if (!item)
 			return NULL;
-		if (key) {
+		if (key && !alias) {
 			if (memchr(key, '\0', klen))
 				diag_error(l->b->d, ksp, "map key holds a NUL character");
 			else
