@@ -713,9 +713,9 @@ bundle *lower_pipeline(arena *a, const chk_pipeline *cp, const lower_options *o)
 		kt *k = kt_map(a);
 		kt_put_str(a, k, "apiVersion", "kustomize.config.k8s.io/v1beta1");
 		kt_put_str(a, k, "kind", "Kustomization");
-		kt *res = kt_put_list(a, k, "resources");
+		kt *listed = kt_put_list(a, k, "resources");
 		for (size_t f = 0; f < b->nfiles; f++)
-			kt_push(res, kt_cstr(a, b->files[f].name));
+			kt_push(listed, kt_cstr(a, b->files[f].name));
 		kt **d = arena_array(a, 1, sizeof(kt *));
 		d[0] = k;
 		size_t cap = b->nfiles;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +28,15 @@ typedef struct cmd {
 
 static const cmd *find_cmd(const char *name);
 
-static int usage_error(const char *cmdname, const char *fmt, const char *arg)
+static int usage_error(const char *cmdname, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *cmdname, const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fprintf(stderr, "pipec: ");
-	fprintf(stderr, fmt, arg);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry 'pipec %s%s--help' for more information.\n", cmdname ? cmdname : "", cmdname ? " " : "");
 	return EXIT_USAGE;
 }
@@ -158,7 +164,7 @@ static int cmd_check(int argc, char **argv)
 
 static char *after_text(const ir_step *s)
 {
-	size_t len = 1;
+	size_t len = 2;
 	for (size_t j = 0; j < s->nafter; j++)
 		len += s->after[j].len + 1;
 	char *t = malloc(len);
