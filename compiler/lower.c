@@ -582,10 +582,14 @@ static kt *sequencer_doc(lowerer *l, const char *job, const char *sa, const char
 	kt_put_str(a, codes, "containerName", "sequencer");
 	kt_put_str(a, codes, "operator", "In");
 	kt_push(kt_put_list(a, codes, "values"), kt_int(a, 1));
+	/* Kubernetes 1.26-1.27 schemas mark onPodConditions required in every rule: an empty
+	 * list satisfies them and means "no pod conditions" to every API server version. */
+	kt_put_list(a, r1, "onPodConditions");
 	kt *r2 = kt_push(rules, kt_map(a));
 	kt_put_str(a, r2, "action", "Ignore");
 	kt *cond = kt_push(kt_put_list(a, r2, "onPodConditions"), kt_map(a));
 	kt_put_str(a, cond, "type", "DisruptionTarget");
+	kt_put_str(a, cond, "status", "True");
 	kt *tmpl = kt_put_map(a, spec, "template");
 	kt *tmeta = kt_put_map(a, tmpl, "metadata");
 	kvs plabels = { 0 }, pann = { 0 };

@@ -1,6 +1,15 @@
-## tests/local.mk -- make check: golden bundles, error diagnostics, validation, determinism.
+## tests/local.mk -- make check: golden bundles, error diagnostics, independent validation of
+## the bundles (Kubernetes schemas, YAML 1.1 round trip) and determinism.
 AM_TESTS_ENVIRONMENT = PIPEC='$(abs_top_builddir)/pipec'; top_srcdir='$(abs_top_srcdir)'; \
 	top_builddir='$(abs_top_builddir)'; PYTHON3='$(PYTHON3)'; \
 	export PIPEC top_srcdir top_builddir PYTHON3;
-TESTS += tests/run-golden tests/run-errors tests/determinism
-EXTRA_DIST += tests/setup $(TESTS) tests/golden tests/errors
+TESTS += tests/run-golden tests/run-errors tests/determinism tests/validate-bundles
+# Directories are copied whole; dist-hook drops what npm installed in the source tree.
+EXTRA_DIST += tests/setup $(TESTS) tests/golden tests/errors tests/validate
+dist-hook: dist-hook-tests
+dist-hook-tests:
+	rm -rf $(distdir)/tests/validate/node_modules $(distdir)/tests/validate/.npm-cache
+clean-local: clean-local-tests
+clean-local-tests:
+	rm -rf tests/validate/node_modules tests/validate/.npm-cache
+.PHONY: dist-hook-tests clean-local-tests
