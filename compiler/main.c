@@ -217,17 +217,21 @@ static int print_plan(const chk_pipeline *cp, bool json)
 		json_decref(o);
 		return rc == 0 && fputc('\n', stdout) != EOF ? EXIT_OK : EXIT_IO;
 	}
-	printf("pipeline %s (namespace %s, %zu steps, max parallel %s, on failure %s)\n", p->name, cp->namespace,
-	       p->nsteps, cp->max_parallel ? "" : "unlimited", cp->on_failure);
+	char par[24] = "unlimited";
 	if (cp->max_parallel)
-		printf("  max parallel: %lld\n", cp->max_parallel);
+		snprintf(par, sizeof par, "%lld", cp->max_parallel);
+	printf("pipeline %s: %zu steps, namespace %s, max parallel %s, on failure %s\n", p->name, p->nsteps,
+	       cp->namespace, par, cp->on_failure);
 	printf("%-4s %-24s %-24s %-6s %-8s %s\n", "#", "STEP", "AFTER", "CPU", "MEMORY", "GPU");
 	for (size_t k = 0; k < p->nsteps; k++) {
 		const chk_step *s = &cp->steps[p->order[k]];
 		char *after = after_text(s->ir);
 		char gpu[128] = "-";
 		if (s->op.gpu)
-			snprintf(gpu, sizeof gpu, "%lld x %s%s", s->op.num_gpus, s->op.gpu, s->op.cuda_major >= 0 ? " (cuda)" : "");
+			snprintf(gpu, sizeof gpu, "%lld x %s", s->op.num_gpus, s->op.gpu);
+		if (s->op.cuda_major >= 0)
+			snprintf(gpu + strlen(gpu), sizeof gpu - strlen(gpu), ", cuda>=%d.%d%s", s->op.cuda_major,
+				 s->op.cuda_minor, s->op.cuda_strict ? " (strict)" : "");
 		printf("%-4zu %-24s %-24s %-6s %-8s %s\n", k + 1, s->ir->name, after, s->op.cpu, s->op.memory, gpu);
 		free(after);
 	}

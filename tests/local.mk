@@ -3,9 +3,10 @@
 AM_TESTS_ENVIRONMENT = PIPEC='$(abs_top_builddir)/pipec'; top_srcdir='$(abs_top_srcdir)'; \
 	top_builddir='$(abs_top_builddir)'; PYTHON3='$(PYTHON3)'; \
 	export PIPEC top_srcdir top_builddir PYTHON3;
-TESTS += tests/run-golden tests/run-errors tests/determinism tests/validate-bundles
+TESTS += tests/run-golden tests/run-errors tests/run-plan tests/output-dir tests/determinism \
+	tests/validate-bundles
 # Directories are copied whole; dist-hook drops what npm installed in the source tree.
-EXTRA_DIST += tests/setup $(TESTS) tests/golden tests/errors tests/validate
+EXTRA_DIST += tests/setup $(TESTS) tests/golden tests/errors tests/inputs tests/plan tests/validate
 dist-hook: dist-hook-tests
 dist-hook-tests:
 	rm -rf $(distdir)/tests/validate/node_modules $(distdir)/tests/validate/.npm-cache
@@ -13,3 +14,9 @@ clean-local: clean-local-tests
 clean-local-tests:
 	rm -rf tests/validate/node_modules tests/validate/.npm-cache
 .PHONY: dist-hook-tests clean-local-tests
+
+# Unit tests of modules, linked against the compiler library.
+check_PROGRAMS += tests/unit/units-test
+tests_unit_units_test_SOURCES = tests/unit/units-test.c
+tests_unit_units_test_LDADD = compiler/libpipec.a
+TESTS += tests/unit/units-test
