@@ -248,7 +248,8 @@ static int cmp_record(const void *pa, const void *pb)
 
 void diag_print(diag_ctx *d, FILE *out)
 {
-	qsort(d->recs, d->nrecs, sizeof(*d->recs), cmp_record);
+	if (d->nrecs)
+		qsort(d->recs, d->nrecs, sizeof(*d->recs), cmp_record);
 	for (size_t i = 0; i < d->nrecs; i++) {
 		const struct record *r = &d->recs[i];
 		print_one(out, r->sev, r->span, r->msg);

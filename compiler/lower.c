@@ -82,7 +82,8 @@ static int cmp_kv(const void *x, const void *y)
 /* Label, annotation and node-selector maps print sorted by key: one fixed order. */
 static kt *kvs_tree(arena *a, kvs *s)
 {
-	qsort(s->items, s->n, sizeof(kv), cmp_kv);
+	if (s->n)
+		qsort(s->items, s->n, sizeof(kv), cmp_kv);
 	kt *m = kt_map(a);
 	for (size_t i = 0; i < s->n; i++)
 		kt_put(a, m, s->items[i].k, kt_cstr(a, s->items[i].v));
