@@ -77,7 +77,8 @@ const src_file *diag_add_file(diag_ctx *d, const char *name, char *text, size_t 
 	return f;
 }
 
-static void add(diag_ctx *d, enum severity sev, src_span span, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void add(diag_ctx *d, enum severity sev, src_span span, const char *fmt,
+						  va_list ap)
 {
 	if (sev == SEV_ERROR)
 		d->errors++;
@@ -202,13 +203,34 @@ static void print_caret(FILE *out, src_span sp)
 	size_t le = ls;
 	while (le < f->len && f->text[le] != '\n' && f->text[le] != '\r')
 		le++;
+	/* Very long lines (minified specs, huge strings) print as a window around the span. */
+	enum { WINDOW = 160, BEFORE = 60 };
+	bool cut_left = false, cut_right = false;
+	if (le - ls > WINDOW) {
+		if (start > ls + BEFORE) {
+			ls = start - BEFORE;
+			while (ls < start && ((unsigned char)f->text[ls] & 0xC0) == 0x80)
+				ls++;
+			cut_left = true;
+		}
+		if (le > ls + WINDOW) {
+			le = ls + WINDOW;
+			while (le > start && ((unsigned char)f->text[le] & 0xC0) == 0x80)
+				le--;
+			cut_right = true;
+		}
+	}
 	uint32_t end = sp.end < start ? start : sp.end;
 	if (end > le)
 		end = (uint32_t)le;
-	fprintf(out, "%5zu | ", li + 1);
-	for (size_t i = ls; i < le; i++)
-		fputc(f->text[i] == '\0' ? ' ' : f->text[i], out);
-	fputs("\n      | ", out);
+	fprintf(out, "%5zu | %s", li + 1, cut_left ? "..." : "");
+	for (size_t i = ls; i < le; i++) {
+		unsigned char c = (unsigned char)f->text[i];
+		fputc(c < 0x20 && c != '\t' ? ' ' : c, out);
+	}
+	fputs(cut_right ? "...\n      | " : "\n      | ", out);
+	if (cut_left)
+		fputs("   ", out);
 	/* Keep tabs so the caret lines up under a tab-indented source line. */
 	for (size_t i = ls; i < start; i++) {
 		if (((unsigned char)f->text[i] & 0xC0) == 0x80)

@@ -88,6 +88,11 @@ ir_value *ir_null(ir_build *b, src_span span)
 
 ir_value *ir_string(ir_build *b, src_span span, const char *s, size_t len)
 {
+	if (len > IR_MAX_STRING) {
+		diag_error(b->d, (src_span){ span.file, span.start, span.start + 1 },
+			   "string of %zu bytes is longer than the limit of %d bytes", len, IR_MAX_STRING);
+		len = 0;
+	}
 	ir_value *v = value_new(b, IRV_STRING, span);
 	v->str.s = arena_strndup(b->a, s, len);
 	v->str.len = len;
@@ -177,6 +182,8 @@ ir_pipeline *ir_pipeline_new(ir_build *b, const char *name, size_t len, src_span
 
 ir_step *ir_step_add(ir_build *b, ir_pipeline *p, const char *name, size_t len, src_span span)
 {
+	if (p->nsteps == IR_MAX_STEPS)
+		diag_error(b->d, span, "pipeline '%s' has more than %d steps", p->name, IR_MAX_STEPS);
 	ir_step *s = arena_alloc(b->a, sizeof(*s));
 	s->name = arena_strndup(b->a, name, len);
 	s->name_len = len;
@@ -193,6 +200,8 @@ ir_step *ir_step_add(ir_build *b, ir_pipeline *p, const char *name, size_t len, 
 
 void ir_step_after(ir_build *b, ir_step *s, const char *name, size_t len, src_span span)
 {
+	if (s->nafter == IR_MAX_DEPS)
+		diag_error(b->d, span, "step '%s' lists more than %d dependencies", s->name, IR_MAX_DEPS);
 	if (s->nafter == s->after_cap) {
 		size_t cap = s->after_cap ? 2 * s->after_cap : 4;
 		s->after = arena_grow(b->a, s->after, s->nafter, cap, sizeof(*s->after));

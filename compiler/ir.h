@@ -124,6 +124,14 @@ typedef struct ir_build {
 	const src_file *file;
 } ir_build;
 
+/* Limits, each a clear error instead of a blow-up (documented in the man page). The input
+ * size (PIPEC_MAX_INPUT) bounds everything else; these catch the absurd within it. */
+enum {
+	IR_MAX_STEPS = 1000000,      /* steps in one pipeline */
+	IR_MAX_DEPS = 10000,         /* names in one step's `after` */
+	IR_MAX_STRING = 1 << 20,     /* bytes in one string (a `run` script, say) */
+};
+
 /* ---- value constructors ------------------------------------------------------------------ */
 
 ir_value *ir_null(ir_build *b, src_span span);

@@ -20,4 +20,6 @@ compiler_libpipec_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS)
 bin_PROGRAMS += pipec
 pipec_SOURCES = compiler/main.c
 pipec_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS)
-pipec_LDADD = $(PIPEC_GRAMMAR_LIB) compiler/libpipec.a $(PIPEC_GRAMMAR_LIB) $(YAML_LIBS) $(JANSSON_LIBS)
+# The grammar library and the core call each other (pipec.c -> dsl_load -> ir_*): list it twice.
+PIPEC_LIBS = $(PIPEC_GRAMMAR_LIB) compiler/libpipec.a $(PIPEC_GRAMMAR_LIB) $(YAML_LIBS) $(JANSSON_LIBS)
+pipec_LDADD = $(PIPEC_LIBS)

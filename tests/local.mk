@@ -18,5 +18,26 @@ clean-local-tests:
 # Unit tests of modules, linked against the compiler library.
 check_PROGRAMS += tests/unit/units-test
 tests_unit_units_test_SOURCES = tests/unit/units-test.c
-tests_unit_units_test_LDADD = compiler/libpipec.a
+tests_unit_units_test_LDADD = $(PIPEC_LIBS)
 TESTS += tests/unit/units-test
+
+# Fuzz targets: replayed over the regression corpus in every build; with
+# CC=clang --enable-fuzzing, also real libFuzzer binaries (tests/fuzz/run-fuzz SECONDS).
+check_PROGRAMS += tests/fuzz/fuzz-yaml-replay tests/fuzz/fuzz-build-replay
+tests_fuzz_fuzz_yaml_replay_SOURCES = tests/fuzz/fuzz-yaml.c tests/fuzz/standalone.c
+tests_fuzz_fuzz_yaml_replay_LDADD = $(PIPEC_LIBS)
+tests_fuzz_fuzz_build_replay_SOURCES = tests/fuzz/fuzz-build.c tests/fuzz/standalone.c
+tests_fuzz_fuzz_build_replay_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+tests_fuzz_fuzz_build_replay_LDADD = $(PIPEC_LIBS)
+TESTS += tests/fuzz/replay
+EXTRA_DIST += tests/fuzz/regressions tests/fuzz/dsl.dict tests/fuzz/run-fuzz
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-yaml tests/fuzz/fuzz-build
+tests_fuzz_fuzz_yaml_SOURCES = tests/fuzz/fuzz-yaml.c
+tests_fuzz_fuzz_yaml_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_yaml_LDADD = $(PIPEC_LIBS)
+tests_fuzz_fuzz_build_SOURCES = tests/fuzz/fuzz-build.c
+tests_fuzz_fuzz_build_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+tests_fuzz_fuzz_build_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_build_LDADD = $(PIPEC_LIBS)
+endif
