@@ -6,7 +6,7 @@ AM_TESTS_ENVIRONMENT = PIPEC='$(abs_top_builddir)/pipec'; top_srcdir='$(abs_top_
 TESTS += tests/run-golden tests/run-errors tests/run-plan tests/output-dir tests/determinism \
 	tests/validate-bundles
 # Directories are copied whole; dist-hook drops what npm installed in the source tree.
-EXTRA_DIST += tests/setup $(TESTS) tests/golden tests/errors tests/inputs tests/plan tests/validate
+EXTRA_DIST += tests/all tests/setup $(TESTS) tests/golden tests/errors tests/inputs tests/plan tests/validate
 dist-hook: dist-hook-tests
 dist-hook-tests:
 	rm -rf $(distdir)/tests/validate/node_modules $(distdir)/tests/validate/.npm-cache
