@@ -1,1 +1,40 @@
-## grammar/local.mk -- filled in by its area.
+## grammar/local.mk -- the DSL front end: the re2c scanner, the bison parser, the formatter,
+## and the converters between .pipe and the YAML spec (compiler/convert.c), as one
+## convenience library. The generated C (parser.c, parser.h, lexer.c) is built from
+## parser.y and lexer.re, shipped in the tarball, and never committed.
+
+noinst_LIBRARIES += grammar/libpipec_grammar.a
+grammar_libpipec_grammar_a_SOURCES = \
+	grammar/parser.y grammar/lexer.re grammar/lex.h grammar/parse.h \
+	grammar/dsl.c grammar/dsl.h grammar/layout.c grammar/layout.h \
+	compiler/convert.c compiler/convert.h
+grammar_libpipec_grammar_a_CPPFLAGS = $(AM_CPPFLAGS) $(YAML_CFLAGS)
+
+# bison: a header for the scanner, and every warning but -Wyacc (configure runs bison
+# as "bison -y", and the grammar needs bison extensions).
+AM_YFLAGS = -d -Wall -Wno-yacc
+
+# re2c: byte-stable output (no date, no version), warnings are errors.
+RE2C_FLAGS = -W -Werror --no-generation-date --no-version
+SUFFIXES += .re
+.re.c:
+	$(AM_V_at)$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(RE2C) $(RE2C_FLAGS) -o $@ $<
+
+BUILT_SOURCES += grammar/parser.h
+# The scanner returns the parser's token kinds.
+grammar/libpipec_grammar_a-lexer.$(OBJEXT): grammar/parser.h
+grammar/libpipec_grammar_a-dsl.$(OBJEXT): grammar/parser.h
+# Generated sources go in the tarball, so a release builds without re2c or bison.
+EXTRA_DIST += grammar/lexer.c
+
+EXTRA_DIST += docs/language.md examples/nightly-train.pipe examples/hello.pipe
+
+## DSL tests: a driver program over the corpus in tests/dsl (errors, fmt, round trips).
+check_PROGRAMS += tests/dsl/dsl-test
+tests_dsl_dsl_test_SOURCES = tests/dsl/dsl-test.c \
+	compiler/arena.c compiler/diag.c compiler/ir.c compiler/xalloc.c
+tests_dsl_dsl_test_CPPFLAGS = $(AM_CPPFLAGS) $(YAML_CFLAGS)
+tests_dsl_dsl_test_LDADD = grammar/libpipec_grammar.a $(YAML_LIBS)
+TESTS += tests/dsl/run-dsl-tests
+EXTRA_DIST += tests/dsl/run-dsl-tests tests/dsl/errors tests/dsl/fmt tests/dsl/roundtrip
