@@ -66,6 +66,8 @@ void parse_pipeline(dsl_parser *ps, dsl_deco *decos, dsl_loc at, dsl_text name)
 
 void parse_step(dsl_parser *ps, dsl_deco *decos, dsl_loc at, dsl_text name)
 {
+	if (!ps->p)
+		return;
 	ps->s = ir_step_add(ps->b, ps->p, name.s, name.len, parse_span(ps, at));
 	apply_decos(ps, ps->s, decos);
 }
@@ -73,17 +75,41 @@ void parse_step(dsl_parser *ps, dsl_deco *decos, dsl_loc at, dsl_text name)
 void parse_step_end(dsl_parser *ps)
 {
 	ps->s = NULL;
+	ps->skip = false;
+}
+
+void parse_step_broken(dsl_parser *ps)
+{
+	ps->skip = true;
+}
+
+void parse_step_misspelt(dsl_parser *ps, dsl_loc at, dsl_text word)
+{
+	static const char *const kw[] = { "step", "pipeline", "after" };
+	const char *sugg = diag_suggest(word.s, word.len, kw, sizeof kw / sizeof kw[0]);
+	ps->syntax_errors++;
+	ps->skip = true;
+	if (sugg && strcmp(sugg, "step") == 0)
+		diag_error(ps->d, parse_span(ps, at), "unknown keyword '%.*s'; did you mean 'step'?",
+			   (int)word.len, word.s);
+	else
+		diag_error(ps->d, parse_span(ps, at),
+			   "expected '=' after attribute '%.*s', or 'step' to start a step", (int)word.len,
+			   word.s);
 }
 
 void parse_after(dsl_parser *ps, dsl_loc at, dsl_text name)
 {
-	ir_step_after(ps->b, ps->s, name.s, name.len, parse_span(ps, at));
+	if (!ps->skip && ps->s)
+		ir_step_after(ps->b, ps->s, name.s, name.len, parse_span(ps, at));
 }
 
 void parse_attr(dsl_parser *ps, dsl_loc at, dsl_text key, ir_value *v)
 {
 	/* `op` and `pod` are attributes of the IR (and keys of the YAML spec), but the DSL writes
 	 * them one way only, as decorators. */
+	if (ps->skip || !ps->p)
+		return;
 	for (size_t i = 0; i < sizeof deco_names / sizeof deco_names[0]; i++)
 		if (strlen(deco_names[i]) == key.len && memcmp(deco_names[i], key.s, key.len) == 0) {
 			diag_error(ps->b->d, parse_span(ps, at),
@@ -121,8 +147,9 @@ ir_value *parse_close(dsl_parser *ps, ir_value *v, dsl_loc at)
 
 /* ---- loading -------------------------------------------------------------------------------- */
 
-/* Parses f with syntax errors going to d and IR errors to b->d. Returns the pipeline, or NULL
- * when the grammar could not be followed. */
+/* Parses b->file with lexical and syntax errors going to d and IR errors to b->d. Returns
+ * the pipeline, or NULL when the grammar could not be followed; *syntax_ok says whether d
+ * got no error. */
 static ir_pipeline *run(ir_build *b, diag_ctx *d, bool *syntax_ok)
 {
 	dsl_parser ps = { .b = b, .d = d };
@@ -130,15 +157,28 @@ static ir_pipeline *run(ir_build *b, diag_ctx *d, bool *syntax_ok)
 	lex_init(&ps.lx, b->file, d, b->a);
 	int rc = parse_run(&ps);
 	lex_free(&ps.lx);
-	*syntax_ok = rc == 0 && diag_error_count(d) == before;
+	*syntax_ok = rc == 0 && ps.syntax_errors == 0 && diag_error_count(d) == before;
 	return rc == 0 ? ps.p : NULL;
 }
 
+/* Two passes: the first finds lexical and syntax errors with the IR's own errors set aside
+ * (after a syntax error they are mostly echoes of it: attributes of a step whose '}' is
+ * missing land in the wrong step); only a file that parses is built for real. */
 ir_pipeline *dsl_load(ir_build *b)
 {
-	size_t before = diag_error_count(b->d);
+	arena *a = arena_new();
+	diag_ctx *scratch = diag_new();
+	ir_build first = { .a = a, .d = scratch, .file = b->file };
 	bool ok;
-	ir_pipeline *p = run(b, b->d, &ok);
+	run(&first, b->d, &ok);
+	diag_free(scratch);
+	arena_free(a);
+	if (!ok)
+		return NULL;
+	size_t before = diag_error_count(b->d);
+	diag_ctx *none = diag_new(); /* the second pass finds no lexical or syntax error */
+	ir_pipeline *p = run(b, none, &ok);
+	diag_free(none);
 	return ok && diag_error_count(b->d) == before ? p : NULL;
 }
 
@@ -160,6 +200,15 @@ static const lex_token *cur(const fmt *f)
 static int kind(const fmt *f)
 {
 	return cur(f)->kind;
+}
+
+/* The kind of the next token that is not a comment. */
+static int next_kind(const fmt *f)
+{
+	size_t j = f->i;
+	while (j < f->n - 1 && f->t[j].kind == TK_COMMENT)
+		j++;
+	return f->t[j].kind;
 }
 
 static bool blank_before(const lex_token *t)
@@ -231,7 +280,10 @@ static void fmt_items(fmt *f, lay_val *v, int close, int sep_kind)
 		}
 		it->val = fmt_value(f, &it->lead);
 		trailing(f, &it->trail, &it->lead);
-		odd(f, &it->lead);
+		/* Comments between an item and its comma stay with it; before a closing bracket
+		 * they stay there. */
+		if (next_kind(f) == ',')
+			odd(f, &it->lead);
 		if (kind(f) == ',') {
 			advance(f);
 			trailing(f, &it->trail, &it->lead);

@@ -26,6 +26,7 @@ struct dsl_parser {
 	lexer lx;
 	ir_pipeline *p;
 	ir_step *s;    /* the step whose body is being read, or NULL */
+	bool skip;     /* inside a step whose header did not parse: build nothing */
 	parse_open open[PARSE_MAX_OPEN];
 	size_t nopen;
 	bool la_opened; /* the lookahead token pushed open[nopen - 1] */
@@ -51,6 +52,9 @@ dsl_deco *parse_deco(dsl_parser *ps, dsl_deco *list, dsl_loc at, dsl_text name, 
 void parse_pipeline(dsl_parser *ps, dsl_deco *decos, dsl_loc at, dsl_text name);
 void parse_step(dsl_parser *ps, dsl_deco *decos, dsl_loc at, dsl_text name);
 void parse_step_end(dsl_parser *ps);
+/* Error productions: a step header that did not parse, and `stepp NAME {`. */
+void parse_step_broken(dsl_parser *ps);
+void parse_step_misspelt(dsl_parser *ps, dsl_loc at, dsl_text word);
 void parse_after(dsl_parser *ps, dsl_loc at, dsl_text name);
 void parse_attr(dsl_parser *ps, dsl_loc at, dsl_text key, ir_value *v);
 /* Appends v to list (a new list when NULL); a NULL v (after a syntax error) is dropped. */

@@ -110,6 +110,10 @@ pipeline_body
 
 step
 	: decos "'step'" "name" { parse_step(ps, $1, @3, $3); } opt_after '{' step_body '}' { parse_step_end(ps); }
+	/* A broken header (no name, a bad after list): resume at its '{' and skip the body. */
+	| decos "'step'" error { (void)$1; parse_step_broken(ps); } '{' step_body '}' { parse_step_end(ps); }
+	/* Where people slip: a misspelt keyword, `stepp train {` or `Step train {`. */
+	| "name" "name" { (void)$2; parse_step_misspelt(ps, @1, $1); } opt_after '{' step_body '}' { parse_step_end(ps); }
 	;
 
 opt_after
