@@ -221,6 +221,14 @@ static ir_pipeline *yaml_load(ir_build *b)
 	return p;
 }
 
+/* diag_print sorts its records with qsort, which must not be given the NULL array of an
+ * empty context (UBSan says so): print only when there is something to print. */
+static void print_diags(diag_ctx *d)
+{
+	if (diag_error_count(d))
+		diag_print(d, stderr);
+}
+
 static int usage(void)
 {
 	fputs("usage: dsl-test check|fmt|to-yaml|to-pipe|dump|yaml-dump|yaml-to-pipe FILE\n", stderr);
@@ -245,7 +253,7 @@ int main(int argc, char **argv)
 			free(out);
 		} else
 			rc = 1;
-		diag_print(d, stderr);
+		print_diags(d);
 		diag_free(d);
 		return rc;
 	}
@@ -259,7 +267,7 @@ int main(int argc, char **argv)
 	} else {
 		p = dsl_load(&b);
 	}
-	diag_print(d, stderr);
+	print_diags(d);
 	if (!p) {
 		rc = 1;
 	} else if (strcmp(mode, "check") == 0) {
