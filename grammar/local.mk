@@ -7,7 +7,8 @@ noinst_LIBRARIES += grammar/libpipec_grammar.a
 grammar_libpipec_grammar_a_SOURCES = \
 	grammar/parser.y grammar/lexer.re grammar/lex.h grammar/parse.h \
 	grammar/dsl.c grammar/dsl.h grammar/layout.c grammar/layout.h \
-	compiler/convert.c compiler/convert.h
+	compiler/convert.c compiler/convert.h \
+	compiler/arena.h compiler/diag.h compiler/ir.h compiler/xalloc.h
 grammar_libpipec_grammar_a_CPPFLAGS = $(AM_CPPFLAGS) $(YAML_CFLAGS)
 
 # bison: a header for the scanner, and every warning but -Wyacc (configure runs bison
