@@ -248,7 +248,7 @@ static bool has_comments(const lay_val *v)
 	return false;
 }
 
-static void value(printer *pr, const lay_val *v, size_t ind, const char *sep);
+static void value(printer *pr, const lay_val *v, size_t ind);
 
 static void item_head(printer *pr, const lay_item *it, const char *sep, size_t ind)
 {
@@ -256,7 +256,7 @@ static void item_head(printer *pr, const lay_item *it, const char *sep, size_t i
 		lay_put(&pr->out, it->key, it->klen);
 		lay_puts(&pr->out, sep);
 	}
-	value(pr, it->val, ind, ": ");
+	value(pr, it->val, ind);
 }
 
 /* A list, a map, or decorator arguments (sep " = "), between open and close. Inline:
@@ -294,9 +294,8 @@ static void items(printer *pr, const lay_val *v, size_t ind, const char *sep, co
 	lay_puts(&pr->out, close);
 }
 
-static void value(printer *pr, const lay_val *v, size_t ind, const char *sep)
+static void value(printer *pr, const lay_val *v, size_t ind)
 {
-	(void)sep;
 	switch (v->kind) {
 	case LAY_SCALAR:
 		lay_put(&pr->out, v->text, v->len);
@@ -360,7 +359,7 @@ static void body(printer *pr, const lay_block *blk, size_t ind)
 		lay_put(&pr->out, it->key, it->klen);
 		spaces(&pr->out, width - it->klen);
 		lay_put(&pr->out, " = ", 3);
-		value(pr, it->val, ind, ": ");
+		value(pr, it->val, ind);
 		trail(pr, &it->trail, ind);
 	}
 	if (prev_step && blk->close_lead.n)

@@ -320,15 +320,23 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, dsl_parser *ps)
 		words[nw++] = "an attribute";
 		drop(exp, &n, YYSYMBOL_TK_IDENT);
 	}
-	const char *closer = NULL;
+	/* Separators first, then what opens a body, then what closes the innermost bracket:
+	 * "expected ',' or '{'", "expected ',' or ']' to close the list opened at 3:15". */
+	const char *closer = NULL, *opener = NULL;
 	for (int i = 0; i < n; i++) {
 		const char *w = describe(exp[i]);
 		if (top && w[0] == '\'' && w[1] == top->closer && w[2] == '\'') {
 			closer = w;
 			continue;
 		}
+		if (strcmp(w, "'{'") == 0) {
+			opener = w;
+			continue;
+		}
 		words[nw++] = w;
 	}
+	if (opener)
+		words[nw++] = opener;
 	if (closer)
 		words[nw++] = closer;
 
