@@ -303,10 +303,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, dsl_parser *ps)
 		drop(exp, &n, char_sym('['));
 		drop(exp, &n, char_sym('{'));
 	}
+	/* The innermost bracket open before the lookahead (which may itself have opened one). */
 	const parse_open *top = NULL;
-	size_t depth = ps->nopen - (ps->la_opened && la != YYSYMBOL_YYEOF ? 1 : 0);
-	if (ps->la_opened && depth > ps->nopen)
-		depth = 0;
+	size_t depth = ps->nopen - (ps->la_opened ? 1 : 0);
 	if (depth > 0)
 		top = &ps->open[depth - 1];
 	bool block = top && (strcmp(top->what, "pipeline") == 0 || strcmp(top->what, "step") == 0);
