@@ -83,6 +83,8 @@ static void yyerror(const YYLTYPE *loc, dsl_parser *ps, const char *msg);
 
 file
 	: decos "'pipeline'" "name" { parse_pipeline(ps, $1, @3, $3); } '{' pipeline_body '}'
+	/* No name, or a bad one: still read the body for its syntax errors. */
+	| decos "'pipeline'" error { (void)$1; } '{' pipeline_body '}'
 	;
 
 decos
@@ -303,6 +305,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, dsl_parser *ps)
 		drop(exp, &n, char_sym('['));
 		drop(exp, &n, char_sym('{'));
 	}
+	/* After a name at pipeline level a second name is only the misspelt-keyword hint
+	 * production (`stepp train {`), not something to suggest. */
+	if (has(exp, n, char_sym('=')) && has(exp, n, YYSYMBOL_TK_IDENT))
+		drop(exp, &n, YYSYMBOL_TK_IDENT);
 	/* The innermost bracket open before the lookahead (which may itself have opened one). */
 	const parse_open *top = NULL;
 	size_t depth = ps->nopen - (ps->la_opened ? 1 : 0);
