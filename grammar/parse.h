@@ -32,6 +32,7 @@ struct dsl_parser {
 	bool la_opened; /* the lookahead token pushed open[nopen - 1] */
 	int hdr;        /* TK_PIPELINE or TK_STEP while reading that header, else 0 */
 	lex_token hdr_name;
+	uint32_t last_end; /* end of the last token read */
 	size_t syntax_errors;
 };
 

@@ -183,6 +183,12 @@ static int yylex(YYSTYPE *lval, YYLTYPE *lloc, dsl_parser *ps)
 	while (t.kind == TK_COMMENT);
 	lloc->start = t.start;
 	lloc->end = t.end;
+	/* The end of the file is placed right after the last token, so that "expected '}' ...,
+	 * got end of file" shows the line where the '}' is missing, not an empty one. */
+	if (t.kind == YYEOF)
+		lloc->start = lloc->end = ps->last_end;
+	else
+		ps->last_end = t.end;
 	lval->text = (dsl_text){ t.s, t.len };
 	ps->la_opened = false;
 	switch (t.kind) {
