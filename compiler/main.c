@@ -2,14 +2,18 @@
  * rows of one table; exit statuses are those of LANGUAGE.md. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
+#include "convert.h"
+#include "dsl.h"
 #include "lower.h"
 #include "output.h"
 #include "pipec.h"
@@ -267,6 +271,134 @@ static int cmd_plan(int argc, char **argv)
 	return rc;
 }
 
+/* ---- fmt --------------------------------------------------------------------------------- */
+
+/* Replaces path with text through a temporary file and a rename: never half-written. */
+static int write_back(const char *path, const char *text, size_t len)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		abort();
+	snprintf(tmp, n + 16, "%s.fmt-XXXXXX", path);
+	int fd = mkstemp(tmp);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	bool ok = f && fwrite(text, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		ok = false;
+	else if (!f && fd >= 0)
+		close(fd);
+	if (ok && rename(tmp, path) != 0)
+		ok = false;
+	if (!ok) {
+		fprintf(stderr, "pipec: cannot write '%s': %s\n", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
+static int cmd_fmt(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "write", no_argument, NULL, 'w' }, { "check", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	bool write = false, check = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "wh", opts, NULL)) != -1) {
+		if (c == 'h') {
+			print_help(find_cmd("fmt"));
+			return EXIT_OK;
+		}
+		if (c == 'w')
+			write = true;
+		else if (c == 'c')
+			check = true;
+		else
+			return usage_error("fmt", "%s", "invalid option");
+	}
+	if (optind == argc)
+		return usage_error("fmt", "%s", "expected at least one .pipe file");
+	if (write && check)
+		return usage_error("fmt", "%s", "--write and --check exclude each other");
+	int worst = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		const char *path = argv[i];
+		if (pipec_lang_of(path) == LANG_YAML)
+			return usage_error("fmt", "'%s' is YAML: fmt formats .pipe files", path);
+		pipec_unit *u = pipec_unit_new();
+		int rc = EXIT_OK;
+		size_t len = 0;
+		char *text = NULL;
+		if (pipec_read(u, path) < 0)
+			rc = EXIT_IO;
+		else if (!(text = dsl_format(u->d, u->file, &len)))
+			rc = EXIT_INPUT;
+		diag_print(u->d, stderr);
+		if (text) {
+			bool same = len == u->file->len && memcmp(text, u->file->text, len) == 0;
+			if (check && !same) {
+				fprintf(stderr, "pipec: %s is not formatted (run 'pipec fmt -w %s')\n", path, path);
+				rc = EXIT_INPUT;
+			} else if (write && !same && strcmp(path, "-") != 0) {
+				rc = write_back(path, text, len) < 0 ? EXIT_IO : EXIT_OK;
+			} else if (!check && !write) {
+				rc = fwrite(text, 1, len, stdout) == len ? EXIT_OK : EXIT_IO;
+			}
+			free(text);
+		}
+		pipec_unit_free(u);
+		if (rc == EXIT_IO || (rc == EXIT_INPUT && worst == EXIT_OK))
+			worst = rc;
+	}
+	return worst;
+}
+
+/* ---- convert ------------------------------------------------------------------------------ */
+
+static int cmd_convert(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' }, { "lang", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	enum pipec_lang to = LANG_AUTO, lang = LANG_AUTO;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			print_help(find_cmd("convert"));
+			return EXIT_OK;
+		}
+		if (c == 't') {
+			if ((to = parse_lang(optarg)) == LANG_AUTO)
+				return usage_error("convert", "invalid --to '%s': expected yaml or pipe", optarg);
+		} else if (c != 'l' || (lang = parse_lang(optarg)) == LANG_AUTO) {
+			return usage_error("convert", "%s", "invalid option");
+		}
+	}
+	if (to == LANG_AUTO)
+		return usage_error("convert", "%s", "missing --to yaml|pipe");
+	if (optind + 1 != argc)
+		return usage_error("convert", "%s", "expected exactly one input file");
+	pipec_unit *u = pipec_unit_new();
+	int rc = compile_file(u, argv[optind], lang, NULL);
+	if (rc == EXIT_OK) {
+		/* Into memory first, so a failure writes nothing. */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&buf, &len);
+		int w = !mem ? -1 : to == LANG_PIPE ? convert_to_pipe(u->ir, mem) : convert_to_yaml(u->ir, mem);
+		if (mem && fclose(mem) != 0)
+			w = -1;
+		if (w < 0 || fwrite(buf, 1, len, stdout) != len)
+			rc = EXIT_IO;
+		free(buf);
+	}
+	pipec_unit_free(u);
+	return rc;
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 static const cmd commands[] = {
@@ -281,6 +413,15 @@ static const cmd commands[] = {
 	  "      --lang pipe|yaml    the input's syntax (default: by extension)\n" },
 	{ "check", cmd_check, "FILE...", "Parse and check pipelines; print diagnostics, write nothing.\n\n"
 					 "      --lang pipe|yaml    the inputs' syntax (default: by extension)\n" },
+	{ "fmt", cmd_fmt, "FILE.pipe... [-w|--check]",
+	  "Print .pipe files in the canonical layout (indentation, aligned '=', spacing; order and\n"
+	  "comments kept).\n\n"
+	  "  -w, --write             rewrite the files in place instead of printing them\n"
+	  "      --check             print nothing; exit 1 if a file is not formatted (for CI)\n" },
+	{ "convert", cmd_convert, "FILE --to yaml|pipe",
+	  "Print a pipeline in the other syntax (comments are not carried over).\n\n"
+	  "      --to yaml|pipe      the syntax to write\n"
+	  "      --lang pipe|yaml    the input's syntax (default: by extension)\n" },
 	{ "plan", cmd_plan, "FILE [--json]",
 	  "Print the resolved order: steps, their dependencies and resources.\n\n"
 	  "      --json              as JSON instead of a table\n"

@@ -191,7 +191,11 @@ typedef struct printer {
 	lay_buf out;
 	bool fresh; /* at the start of a body: no blank line before the next line */
 	bool force; /* a blank line before the next line, whatever the source had */
+	bool flat;  /* measuring: every container inline */
 } printer;
+
+/* Past this column a list, map or decorator argument list goes one item per line. */
+enum { LAY_WIDTH = 100 };
 
 /* Starts a line at indent ind, after a blank line when the source had one (blank) or the
  * layout asks for one; never right after an opening brace. */
@@ -259,14 +263,33 @@ static void item_head(printer *pr, const lay_item *it, const char *sep, size_t i
 	value(pr, it->val, ind);
 }
 
+static void items(printer *pr, const lay_val *v, size_t ind, const char *sep, const char *open,
+		  const char *close);
+
+/* Whether v printed inline from the current column would pass LAY_WIDTH. */
+static bool too_wide(const printer *pr, const lay_val *v, const char *sep, const char *open, const char *close)
+{
+	if (v->n == 0)
+		return false;
+	size_t col = 0;
+	while (col < pr->out.n && pr->out.p[pr->out.n - 1 - col] != '\n')
+		col++;
+	printer m = { .flat = true };
+	items(&m, v, 0, sep, open, close);
+	bool wide = col + m.out.n > LAY_WIDTH;
+	free(m.out.p);
+	return wide;
+}
+
 /* A list, a map, or decorator arguments (sep " = "), between open and close. Inline:
- * [a, b], { k: v }, (k = v); open, when a comment is inside: one item per line, each with a
- * trailing comma. Leaves the output after the closing bracket. */
+ * [a, b], { k: v }, (k = v); open, when a comment is inside or the line would pass LAY_WIDTH:
+ * one item per line, each with a trailing comma. Leaves the output after the closing bracket. */
 static void items(printer *pr, const lay_val *v, size_t ind, const char *sep, const char *open,
 		  const char *close)
 {
+	bool open_layout = !pr->flat && (has_comments(v) || too_wide(pr, v, sep, open, close));
 	lay_puts(&pr->out, open);
-	if (!has_comments(v)) {
+	if (!open_layout) {
 		bool brace = open[0] == '{';
 		if (brace && v->n)
 			lay_put(&pr->out, " ", 1);

@@ -40,7 +40,7 @@ grammar/libpipec_grammar_a-dsl.$(OBJEXT): grammar/parser.h
 # Generated sources go in the tarball, so a release builds without re2c or bison.
 EXTRA_DIST += grammar/lexer.c
 
-EXTRA_DIST += docs/language.md examples/nightly-train.pipe examples/hello.pipe
+EXTRA_DIST += docs/language.md
 
 ## DSL tests: a driver program over the corpus in tests/dsl (errors, fmt, round trips).
 check_PROGRAMS += tests/dsl/dsl-test
