@@ -285,6 +285,23 @@ static bool need_string(ir_build *b, const ir_value *v, const char *what)
 	return false;
 }
 
+/* The spec's own keys, which are not attributes: a misspelling of one of them ("step:",
+ * "afer:") gets a suggestion of the right key instead of "unknown attribute". */
+static const char *const top_keys[] = { "pipeline", "steps" };
+static const char *const step_keys[] = { "name", "after" };
+
+static bool structural_typo(ir_build *b, const ir_entry *e, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < A__COUNT; i++)
+		if (strcmp(ir_attr_info[i].name, e->key) == 0)
+			return false;
+	const char *sugg = diag_suggest(e->key, e->key_len, keys, n);
+	if (!sugg)
+		return false;
+	diag_error(b->d, e->key_span, "unknown key '%s'; did you mean '%s'?", e->key, sugg);
+	return true;
+}
+
 static void load_step(ir_build *b, ir_pipeline *p, const ir_value *m)
 {
 	if (m->kind != IRV_MAP) {
@@ -316,7 +333,8 @@ static void load_step(ir_build *b, ir_pipeline *p, const ir_value *m)
 			}
 			continue;
 		}
-		ir_set_attr(b, p, s, e->key_span, e->key, e->key_len, e->value);
+		if (!structural_typo(b, e, step_keys, 2))
+			ir_set_attr(b, p, s, e->key_span, e->key, e->key_len, e->value);
 	}
 }
 
@@ -360,7 +378,8 @@ ir_pipeline *spec_load_yaml(ir_build *b)
 				load_step(b, p, e->value->list.items[j]);
 			continue;
 		}
-		ir_set_attr(b, p, NULL, e->key_span, e->key, e->key_len, e->value);
+		if (!structural_typo(b, e, top_keys, 2))
+			ir_set_attr(b, p, NULL, e->key_span, e->key, e->key_len, e->value);
 	}
 	if (!has_steps) {
 		src_span sp = { .file = b->file, .start = root->span.start, .end = root->span.start };
