@@ -207,7 +207,7 @@ char *kube_escape(const char *s)
 
 static bool retryable(long status)
 {
-	return status == 0 || status == 429 || status >= 500;
+	return status == 0 || status == 429 || (status >= 500 && status != 501 && status != 505);
 }
 
 /* One attempt. Returns the status (0 on a connection error, with *cerr set). */
@@ -243,9 +243,12 @@ static char *describe(long status, const char *body, CURLcode cerr)
 		return rt_asprintf("connection failed: %s", curl_easy_strerror(cerr));
 	json_t *j = body ? json_loads(body, 0, NULL) : NULL;
 	const char *msg = json_string_value(json_object_get(j, "message"));
-	char *s = msg ? rt_asprintf("HTTP %ld: %s", status, msg)
-	              : rt_asprintf("HTTP %ld: %.200s", status, body && *body ? body : "(empty body)");
+	char *s = msg ? rt_asprintf("HTTP %ld: %.300s", status, msg)
+	              : rt_asprintf("HTTP %ld: %.120s", status, body && *body ? body : "(empty body)");
 	json_decref(j);
+	for (char *c = s; *c; c++) /* one log line per message */
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
 	return s;
 }
 
@@ -280,11 +283,10 @@ long kube_request(kube *k, const char *method, const char *path, const char *con
 		if (status == 429 && retry_after >= 0)
 			wait = retry_after > 60 ? 60 : retry_after;
 		if (rt_mono() - start + wait > k->t.retry_budget) {
-			printf("%s %s: %s; giving up after %u attempts\n", method, path, msg, n);
+			rt_log("%s %s: %s; giving up after %u attempts", method, path, msg, n);
 			break;
 		}
-		printf("%s %s: %s; retrying in %.2fs (attempt %u)\n", method, path, msg, wait, n + 1);
-		fflush(stdout);
+		rt_log("%s %s: %s; retrying in %.2fs (attempt %u)", method, path, msg, wait, n + 1);
 		rt_sleep(wait);
 	}
 	if (out)
@@ -372,7 +374,7 @@ static void drain_lines(kube *k, kube_event_fn *fn, void *ud)
 		if (type && obj)
 			fn(ud, type, obj);
 		else if (i > start)
-			printf("watch: ignoring a malformed event line\n");
+			rt_log("watch: ignoring a malformed event line");
 		json_decref(ev);
 		start = i + 1;
 	}
@@ -401,10 +403,9 @@ int kube_watch_poll(kube *k, int timeout_ms, kube_event_fn *fn, void *ud, long *
 	for (CURLMsg *m; (m = curl_multi_info_read(k->multi, &left));)
 		if (m->msg == CURLMSG_DONE)
 			res = m->data.result;
-	*status = code;
 	kube_watch_stop(k);
-	if (code == 200 && (res == CURLE_OK || res == CURLE_OPERATION_TIMEDOUT || res == CURLE_PARTIAL_FILE ||
-	                    res == CURLE_RECV_ERROR))
-		return 0; /* a watch that ends, however it ends after 200, is resumed from the last resourceVersion */
+	if (code == 200 && res == CURLE_OK)
+		return 0; /* the server ended it (timeoutSeconds): resume from the last resourceVersion */
+	*status = res == CURLE_OK ? code : 0; /* cut after 200 counts as a lost connection */
 	return -1;
 }

@@ -61,7 +61,8 @@ typedef void kube_event_fn(void *ud, const char *type, json_t *object);
 int kube_watch_start(kube *k, const char *path);
 /* Waits up to timeout_ms for data on the open watch and hands every complete event to fn.
  * Returns 1 while the watch is open, 0 when it ended normally (server closed it after 200),
- * or -1 when it failed: *status is the HTTP status (0 for a connection error). */
+ * or -1 when it failed: *status is the HTTP status, 0 when the connection failed or was cut
+ * (also after a 200). */
 int kube_watch_poll(kube *k, int timeout_ms, kube_event_fn *fn, void *ud, long *status);
 bool kube_watch_open(const kube *k);
 void kube_watch_stop(kube *k);

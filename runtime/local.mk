@@ -29,8 +29,17 @@ tests_runtime_test_plan_LDADD = runtime/libpipecrt.a $(JANSSON_LIBS)
 tests_runtime_lr_driver_SOURCES = tests/runtime/lr-driver.c
 tests_runtime_lr_driver_LDADD = runtime/libpipecrt.a $(JANSSON_LIBS)
 
-RUNTIME_SH_TESTS =
-TESTS += tests/runtime/test-dag tests/runtime/test-plan.sh $(RUNTIME_SH_TESTS)
-EXTRA_DIST += tests/runtime/test-plan.sh tests/runtime/plans $(RUNTIME_SH_TESTS) \
+# Shell tests: each prints PASS/FAIL and exits 0, 1, or 77 (skipped: python3 or openssl
+# missing). The seq-* tests run pipec-runtime against tests/runtime/kube-sim.py over TLS.
+RUNTIME_SH_TESTS = tests/runtime/test-plan.sh tests/runtime/local-run.sh \
+	tests/runtime/seq-diamond.sh tests/runtime/seq-fanout.sh \
+	tests/runtime/seq-fail-continue.sh tests/runtime/seq-fail-stop.sh \
+	tests/runtime/seq-watch-gone.sh tests/runtime/seq-watch-drop.sh \
+	tests/runtime/seq-retry.sh tests/runtime/seq-start-wait.sh \
+	tests/runtime/seq-restart.sh tests/runtime/seq-resuspend.sh \
+	tests/runtime/seq-pending.sh tests/runtime/seq-rerun.sh \
+	tests/runtime/seq-kubeconfig.sh
+TESTS += tests/runtime/test-dag $(RUNTIME_SH_TESTS)
+EXTRA_DIST += tests/runtime/plans $(RUNTIME_SH_TESTS) \
 	tests/runtime/lib.sh tests/runtime/kube-sim.py tests/runtime/check.py \
 	runtime/README.md share/Dockerfile.runtime

@@ -79,6 +79,21 @@ static inline char *rt_utc(time_t t, char *buf, size_t len)
 	return buf;
 }
 
+/* Prints one log line to stdout: UTC time, a space, the message, a newline; flushed at once
+ * so that a killed process loses nothing. */
+static inline void rt_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void rt_log(const char *fmt, ...)
+{
+	char t[32];
+	printf("%s ", rt_utc(time(NULL), t, sizeof t));
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
 /* Sleeps for s seconds (fractions allowed); returns early on a signal. */
 static inline void rt_sleep(double s)
 {

@@ -40,19 +40,6 @@ typedef struct seq {
 	char **pending_why;
 } seq;
 
-static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logf_(const char *fmt, ...)
-{
-	char t[32];
-	printf("%s ", rt_utc(time(NULL), t, sizeof t));
-	va_list ap;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
 seq_options seq_options_from_env(void)
 {
 	seq_options o = {.poll_interval = 10, .start_wait = 300};
@@ -156,10 +143,10 @@ static void log_changes(seq *s, const dag_state *before)
 		if (st->state == before[i])
 			continue;
 		if (st->reason)
-			logf_("step %s: %s -> %s: %s", st->name, dag_state_name(before[i]), dag_state_name(st->state),
+			rt_log("step %s: %s -> %s: %s", st->name, dag_state_name(before[i]), dag_state_name(st->state),
 			      st->reason);
 		else
-			logf_("step %s: %s -> %s", st->name, dag_state_name(before[i]), dag_state_name(st->state));
+			rt_log("step %s: %s -> %s", st->name, dag_state_name(before[i]), dag_state_name(st->state));
 	}
 }
 
@@ -179,10 +166,10 @@ static void resume(seq *s, size_t i)
 	long st = patch_job(s, (long)i, NULL, p, &err);
 	json_decref(p);
 	if (st == 200)
-		logf_("step %s: its Job was suspended again while running (a re-apply?); resumed it (restart %u)",
+		rt_log("step %s: its Job was suspended again while running (a re-apply?); resumed it (restart %u)",
 		      s->d->steps[i].name, s->d->steps[i].restarts);
 	else
-		logf_("step %s: could not resume its Job: %s", s->d->steps[i].name, err ? err : "?");
+		rt_log("step %s: could not resume its Job: %s", s->d->steps[i].name, err ? err : "?");
 	free(err);
 }
 
@@ -235,7 +222,7 @@ static void publish(seq *s)
 		json_t *p = state_patch(want, st->state == DAG_FAILED || st->state == DAG_SKIPPED ? st->reason : NULL);
 		char *err = NULL;
 		if (patch_job(s, (long)i, NULL, p, &err) != 200)
-			logf_("step %s: could not set %s=%s: %s", st->name, ANN_STATE, want, err ? err : "?");
+			rt_log("step %s: could not set %s=%s: %s", st->name, ANN_STATE, want, err ? err : "?");
 		free(err);
 		json_decref(p);
 	}
@@ -257,7 +244,7 @@ static void start_ready(seq *s)
 		dag_state before = s->d->steps[i].state;
 		if (st == 200) {
 			dag_apply(s->d, i, DAG_EV_START, time(NULL), NULL);
-			logf_("step %s: %s -> running: started", s->d->steps[i].name, dag_state_name(before));
+			rt_log("step %s: %s -> running: started", s->d->steps[i].name, dag_state_name(before));
 		} else if (st == 404) {
 			s->o[i].exists = false;
 			dag_state *b = snapshot(s);
@@ -265,7 +252,7 @@ static void start_ready(seq *s)
 			log_changes(s, b);
 			free(b);
 		} else {
-			logf_("step %s: could not start its Job: %s (will try again)", s->d->steps[i].name, err ? err : "?");
+			rt_log("step %s: could not start its Job: %s (will try again)", s->d->steps[i].name, err ? err : "?");
 		}
 		free(err);
 	}
@@ -327,7 +314,7 @@ static void check_pending(seq *s)
 		free(sel);
 		free(path);
 		if (st != 200) {
-			logf_("step %s: cannot list its pods: %s", s->d->steps[i].name, err ? err : "?");
+			rt_log("step %s: cannot list its pods: %s", s->d->steps[i].name, err ? err : "?");
 			free(err);
 			json_decref(list);
 			continue;
@@ -354,7 +341,7 @@ static void check_pending(seq *s)
 		if (!s->pending_since[i])
 			s->pending_since[i] = now;
 		if (!s->pending_why[i] || strcmp(s->pending_why[i], why) != 0)
-			logf_("step %s: pod cannot start: %s", s->d->steps[i].name, why);
+			rt_log("step %s: pod cannot start: %s", s->d->steps[i].name, why);
 		set_str(&s->pending_why[i], why);
 		double waited = now - s->pending_since[i];
 		if (waited >= (double)s->p->steps[i].pending_timeout) {
@@ -369,7 +356,7 @@ static void check_pending(seq *s)
 				log_changes(s, b);
 				free(b);
 			} else {
-				logf_("step %s: could not suspend its Job after its pending timeout: %s", s->d->steps[i].name,
+				rt_log("step %s: could not suspend its Job after its pending timeout: %s", s->d->steps[i].name,
 				      perr ? perr : "?");
 			}
 			free(perr);
@@ -391,7 +378,7 @@ static void on_event(void *ud, const char *type, json_t *obj)
 			s->relist = true;
 		} else {
 			const char *m = json_string_value(json_object_get(obj, "message"));
-			logf_("watch: error event %lld: %s", (long long)code, m ? m : "?");
+			rt_log("watch: error event %lld: %s", (long long)code, m ? m : "?");
 		}
 		return;
 	}
@@ -446,16 +433,16 @@ static int initial_list(seq *s)
 		double wait = kube_backoff(s->k, n);
 		bool over = rt_mono() - start + wait > s->opt.start_wait;
 		if (st == 200)
-			logf_("waiting for step Jobs that do not exist yet: %s", missing);
+			rt_log("waiting for step Jobs that do not exist yet: %s", missing);
 		else if (st == 403 || st == 404)
-			logf_("cannot list Jobs in namespace %s (%s): waiting for RBAC or the namespace, up to %.0fs in all",
+			rt_log("cannot list Jobs in namespace %s (%s): waiting for RBAC or the namespace, up to %.0fs in all",
 			      s->p->ns, err ? err : "?", s->opt.start_wait);
 		else
-			logf_("cannot list Jobs in namespace %s: %s", s->p->ns, err ? err : "?");
+			rt_log("cannot list Jobs in namespace %s: %s", s->p->ns, err ? err : "?");
 		free(err);
 		free(missing);
 		if (over || (st != 200 && st != 403 && st != 404)) {
-			logf_("giving up: the cluster could not be used");
+			rt_log("giving up: the cluster could not be used");
 			return -1;
 		}
 		rt_sleep(wait);
@@ -466,10 +453,10 @@ static void pump_watch(seq *s)
 {
 	double now = rt_mono();
 	if (s->relist) {
-		logf_("watch: resourceVersion %s expired (410 Gone); listing again", s->rv ? s->rv : "?");
+		rt_log("watch: resourceVersion %s expired (410 Gone); listing again", s->rv ? s->rv : "?");
 		char *err = NULL;
 		if (list_jobs(s, &err) != 200) {
-			logf_("list failed: %s", err ? err : "?");
+			rt_log("list failed: %s", err ? err : "?");
 			s->next_watch = now + kube_backoff(s->k, ++s->watch_errors);
 		}
 		free(err);
@@ -502,7 +489,7 @@ static void pump_watch(seq *s)
 		return;
 	}
 	double wait = kube_backoff(s->k, ++s->watch_errors);
-	logf_("watch: %s (HTTP %ld); reconnecting from resourceVersion %s in %.2fs",
+	rt_log("watch: %s (HTTP %ld); reconnecting from resourceVersion %s in %.2fs",
 	      status ? "request failed" : "connection lost", status, s->rv ? s->rv : "?", wait);
 	s->next_watch = now + wait;
 }
@@ -535,14 +522,14 @@ static void summarise(seq *s)
 		                      ANN_STATE, ok ? "succeeded" : "failed");
 		char *err = NULL;
 		if (patch_job(s, -1, s->p->sequencer_job, p, &err) == 200)
-			logf_("summary written to Job %s (annotation %s)", s->p->sequencer_job, ANN_SUMMARY);
+			rt_log("summary written to Job %s (annotation %s)", s->p->sequencer_job, ANN_SUMMARY);
 		else
-			logf_("could not write the summary to Job %s: %s", s->p->sequencer_job, err ? err : "?");
+			rt_log("could not write the summary to Job %s: %s", s->p->sequencer_job, err ? err : "?");
 		free(err);
 		json_decref(p);
 	}
 	free(text);
-	logf_("pipeline %s %s: %zu succeeded, %zu failed, %zu skipped", s->p->pipeline, ok ? "succeeded" : "failed",
+	rt_log("pipeline %s %s: %zu succeeded, %zu failed, %zu skipped", s->p->pipeline, ok ? "succeeded" : "failed",
 	      dag_count(s->d, DAG_SUCCEEDED), dag_count(s->d, DAG_FAILED), dag_count(s->d, DAG_SKIPPED));
 }
 
@@ -561,7 +548,7 @@ int seq_run(const plan *p, kube *k, const seq_options *opt)
 	char *sel = p->run ? rt_asprintf("pipec.dev/pipeline=%s,pipec.dev/run=%s", p->pipeline, p->run)
 	                   : rt_asprintf("pipec.dev/pipeline=%s", p->pipeline);
 	s.selector = kube_escape(sel);
-	logf_("pipeline %s%s%s: %zu steps, maxParallel %u, onFailure %s; watching Jobs with %s", p->pipeline,
+	rt_log("pipeline %s%s%s: %zu steps, maxParallel %u, onFailure %s; watching Jobs with %s", p->pipeline,
 	      p->run ? " run " : "", p->run ? p->run : "", p->n, p->max_parallel,
 	      p->stop_on_failure ? "stop" : "continue", sel);
 	free(sel);
