@@ -378,6 +378,8 @@ static void drain_lines(kube *k, kube_event_fn *fn, void *ud)
 		json_decref(ev);
 		start = i + 1;
 	}
+	if (start == 0)
+		return; /* nothing complete yet (and wbuf may still be NULL) */
 	memmove(k->wbuf, k->wbuf + start, k->wlen - start);
 	k->wlen -= start;
 }
