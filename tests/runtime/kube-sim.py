@@ -14,6 +14,8 @@ faults. It exits by itself after --timeout seconds (or on SIGTERM), and keeps a 
   patches      [{job, body}] every PATCH received, in order
   requests     {kind: count}; kinds: list, watch, get, patch, pods
   faults       how many injected faults were served
+  latencies    [seconds from the latest completion of any step to each un-suspend of a
+               step with dependencies: the delay between a completion and the start it allows]
   jobs         {name: the Job object as it is now}
 
 Scenario (JSON), every key optional:
@@ -61,6 +63,8 @@ class Sim:
         self.active = set()
         self.max_active = 0
         self.violations = []
+        self.latencies = []
+        self.completed_at = {}
         self.patches = []
         self.requests = {}
         self.faults_served = 0
@@ -152,6 +156,7 @@ class Sim:
     def save(self):
         rec = {"unsuspends": self.unsuspends, "maxActive": self.max_active,
                "violations": self.violations, "patches": self.patches, "requests": self.requests,
+               "latencies": self.latencies,
                "faults": self.faults_served, "jobs": self.jobs}
         tmp = self.record_path + ".tmp"
         with open(tmp, "w") as f:
@@ -171,6 +176,10 @@ class Sim:
                                 for c in dj.get("status", {}).get("conditions", []))
                 if not ok:
                     self.violations.append("%s started before its dependency %s completed" % (name, dep))
+            # The completion that let this step start is the latest one: its dependency's in a
+            # chain, the one that freed a slot under maxParallel.
+            if self.completed_at and s.get("after"):
+                self.latencies.append(round(time.time() - max(self.completed_at.values()), 4))
         self.active.add(name)
         self.max_active = max(self.max_active, len(self.active))
         self.jobs[name]["status"]["active"] = 1
@@ -201,6 +210,7 @@ class Sim:
                 {"type": "Failed", "status": "True", "reason": b.get("reason", "BackoffLimitExceeded"),
                  "message": b.get("message", "Job has reached the specified backoff limit")}]
         else:
+            self.completed_at[name] = time.time()
             job["status"]["succeeded"] = 1
             job["status"]["conditions"] = [
                 {"type": "Complete", "status": "True", "reason": "Completed", "message": ""}]
