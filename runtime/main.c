@@ -60,7 +60,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %d  %s\n", exit_codes[i].code, exit_codes[i].meaning);
 	fputs("\nEnvironment (seconds; for tests and tuning): PIPEC_RUNTIME_BACKOFF_BASE (0.5), _BACKOFF_CAP (30),\n"
 	      "_RETRY_BUDGET (600), _REQUEST_TIMEOUT (30), _WATCH_TIMEOUT (300), _POLL_INTERVAL (10),\n"
-	      "_START_WAIT (300). In a cluster: KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT.\n",
+	      "_START_WAIT (300). In a cluster: KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT;\n"
+	      "PIPEC_RUNTIME_SA_DIR replaces " SA_DIR " (tests).\n",
 	      f);
 }
 
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
 		return SEQ_EXIT_CONFIG;
 	kube_conf kc = {0};
 	kubeconfig_result kr = {0};
-	char *server = NULL, *token = NULL;
+	char *server = NULL, *token = NULL, *sa_token = NULL, *sa_ca = NULL;
 	int rc = SEQ_EXIT_CONFIG;
 	if (o.kubeconfig) {
 		if (kubeconfig_load(o.kubeconfig, &kr, stderr) < 0)
@@ -146,7 +147,11 @@ int main(int argc, char **argv)
 		kc = (kube_conf){.server = kr.server, .token = kr.token, .ca_file = kr.ca_file, .ca_pem = kr.ca_pem,
 		                 .cert_pem = kr.cert_pem, .key_pem = kr.key_pem, .insecure = kr.insecure};
 	} else {
-		const char *tf = o.token_file ? o.token_file : SA_DIR "/token";
+		/* PIPEC_RUNTIME_SA_DIR stands in for the service-account directory in tests. */
+		const char *sa = getenv("PIPEC_RUNTIME_SA_DIR") ? getenv("PIPEC_RUNTIME_SA_DIR") : SA_DIR;
+		sa_token = rt_asprintf("%s/token", sa);
+		sa_ca = rt_asprintf("%s/ca.crt", sa);
+		const char *tf = o.token_file ? o.token_file : sa_token;
 		if (o.server) {
 			server = rt_strdup(o.server);
 		} else {
@@ -162,11 +167,11 @@ int main(int argc, char **argv)
 			                        : rt_asprintf("https://%s:%s", h, port && *port ? port : "443");
 		}
 		token = slurp(tf);
-		if (!token) {
+		if (!token)
 			fprintf(stderr, "pipec-runtime: cannot read the token file %s\n", tf);
+		if (!token)
 			goto out;
-		}
-		kc = (kube_conf){.server = server, .token = token, .ca_file = o.ca_file ? o.ca_file : SA_DIR "/ca.crt"};
+		kc = (kube_conf){.server = server, .token = token, .ca_file = o.ca_file ? o.ca_file : sa_ca};
 	}
 	kube *k = kube_new(&kc, kube_timing_from_env());
 	if (!k)
@@ -178,6 +183,8 @@ out:
 	kubeconfig_result_free(&kr);
 	free(server);
 	free(token);
+	free(sa_token);
+	free(sa_ca);
 	plan_free(p);
 	return rc;
 }

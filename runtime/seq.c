@@ -330,7 +330,8 @@ static void check_pending(seq *s)
 			else
 				free(r);
 			const char *ph = json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
-			started |= ph && strcmp(ph, "Pending") != 0;
+			/* A failed earlier attempt (retries) does not count: only a pod that runs or ran well. */
+			started |= ph && (strcmp(ph, "Running") == 0 || strcmp(ph, "Succeeded") == 0);
 		}
 		json_decref(list);
 		if (!why || started) {

@@ -1,6 +1,8 @@
 #!/bin/sh
-# seq-kubeconfig.sh -- --kubeconfig: the current context's server, CA (base64 data) and
-# token, read with libcyaml from a kubeconfig with keys the schema does not know; and the
+# seq-kubeconfig.sh -- the three ways to configure the sequencer. --kubeconfig: the current
+# context's server, CA (base64 data) and token, read with libcyaml from a kubeconfig with keys
+# the schema does not know. In-cluster (no flags but --plan): KUBERNETES_SERVICE_HOST/PORT and
+# the service-account directory (PIPEC_RUNTIME_SA_DIR stands in for it). Then the
 # configuration errors (exit 3) and usage errors (exit 2).
 . "${srcdir:-.}/tests/runtime/lib.sh"
 make_certs
@@ -32,6 +34,17 @@ timeout 30 "$PIPEC_RUNTIME" --plan "$T/plan.json" --kubeconfig "$T/kubeconfig" >
 RC=$?
 expect_rc 0
 expect_log 'step a: running -> succeeded'
+# In-cluster: the second run finds the step Complete and only writes the summary again.
+mkdir "$T/sa" && cp "$T/token" "$T/ca.crt" "$T/sa/"
+KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=${SERVER##*:} PIPEC_RUNTIME_SA_DIR=$T/sa \
+	timeout 30 "$PIPEC_RUNTIME" --plan "$T/plan.json" >"$T/incluster.log" 2>&1
+RC=$?
+expect_rc 0
+expect_log 'step a: waiting -> succeeded' "$T/incluster.log"
+env -u KUBERNETES_SERVICE_HOST "$PIPEC_RUNTIME" --plan "$T/plan.json" >"$T/err.log" 2>&1
+RC=$?
+expect_rc 3
+expect_log 'not in a cluster' "$T/err.log"
 sed 's/current-context: test/current-context: nope/' "$T/kubeconfig" >"$T/bad"
 "$PIPEC_RUNTIME" --plan "$T/plan.json" --kubeconfig "$T/bad" >"$T/err.log" 2>&1
 RC=$?
