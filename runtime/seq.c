@@ -508,13 +508,13 @@ static void summarise(seq *s)
 		rt_utc(st->started, a, sizeof a);
 		rt_utc(st->ended, b, sizeof b);
 		printf("%-24s %-10s %-21s %-21s %s\n", st->name, dag_state_name(st->state), a, b, st->reason ? st->reason : "");
-		json_array_append_new(steps, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "name", st->name, "state",
+		json_array_append_new(steps, json_pack("{s:s, s:s, s:s*, s:s*, s:s*}", "name", st->name, "state",
 		                                       dag_state_name(st->state), "start", st->started ? a : NULL, "end",
 		                                       st->ended ? b : NULL, "reason", st->reason));
 	}
 	printf("\n");
 	fflush(stdout);
-	json_t *sum = json_pack("{s:s, s:s, s:s?, s:o}", "pipeline", s->p->pipeline, "result", ok ? "succeeded" : "failed",
+	json_t *sum = json_pack("{s:s, s:s, s:s*, s:o}", "pipeline", s->p->pipeline, "result", ok ? "succeeded" : "failed",
 	                        "run", s->p->run, "steps", steps);
 	char *text = json_dumps(sum, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(sum);
