@@ -21,5 +21,6 @@ bin_PROGRAMS += pipec
 pipec_SOURCES = compiler/main.c
 pipec_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS)
 # The grammar library and the core call each other (pipec.c -> dsl_load -> ir_*): list it twice.
-PIPEC_LIBS = $(PIPEC_GRAMMAR_LIB) compiler/libpipec.a $(PIPEC_GRAMMAR_LIB) $(YAML_LIBS) $(JANSSON_LIBS)
+PIPEC_LIBS = $(PIPEC_GRAMMAR_LIB) compiler/libpipec.a $(PIPEC_GRAMMAR_LIB) runtime/libpipecrt.a \
+	$(YAML_LIBS) $(JANSSON_LIBS)
 pipec_LDADD = $(PIPEC_LIBS)

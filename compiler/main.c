@@ -14,6 +14,7 @@
 #include "check.h"
 #include "convert.h"
 #include "dsl.h"
+#include "local_run.h"
 #include "lower.h"
 #include "output.h"
 #include "pipec.h"
@@ -399,6 +400,106 @@ static int cmd_convert(int argc, char **argv)
 	return rc;
 }
 
+/* ---- run ---------------------------------------------------------------------------------- */
+
+/* argv of a step: its command (the /bin/sh -c form for `run`) followed by its args. */
+static char **step_argv(arena *a, const chk_step *s)
+{
+	size_t nc = s->command->list.n, na = s->args ? s->args->list.n : 0;
+	char **argv = arena_array(a, nc + na + 1, sizeof(char *));
+	for (size_t i = 0; i < nc; i++)
+		argv[i] = (char *)s->command->list.items[i]->str.s;
+	for (size_t i = 0; i < na; i++)
+		argv[nc + i] = (char *)s->args->list.items[i]->str.s;
+	return argv;
+}
+
+/* The step's env as NAME=VALUE. secret_env is not resolved locally: such variables come from
+ * the caller's environment, if set there. */
+static char **step_env(arena *a, const chk_step *s)
+{
+	size_t n = s->env ? s->env->map.n : 0;
+	char **env = arena_array(a, n + 2, sizeof(char *));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		env[k++] = arena_printf(a, "%s=%s", s->env->map.entries[i].key, s->env->map.entries[i].value->str.s);
+	if (s->op.cuda_major >= 0)
+		env[k++] = arena_printf(a, "NVIDIA_REQUIRE_CUDA=cuda>=%d.%d", s->op.cuda_major, s->op.cuda_minor);
+	return env;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "max-parallel", required_argument, NULL, 'j' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "logs", required_argument, NULL, 'L' }, { "lang", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' }, { 0 },
+	};
+	lr_options lo = { .status = stderr };
+	bool parallel_given = false;
+	enum pipec_lang lang = LANG_AUTO;
+	int c;
+	while ((c = getopt_long(argc, argv, "j:nh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 4096)
+				return usage_error("run", "invalid --max-parallel '%s': expected 1 to 4096", optarg);
+			lo.max_parallel = (unsigned)v;
+			parallel_given = true;
+			break;
+		}
+		case 'n':
+			lo.dry_run = true;
+			break;
+		case 'L':
+			lo.logs_dir = optarg;
+			break;
+		case 'l':
+			if ((lang = parse_lang(optarg)) == LANG_AUTO)
+				return usage_error("run", "invalid --lang '%s': expected pipe or yaml", optarg);
+			break;
+		case 'h':
+			print_help(find_cmd("run"));
+			return EXIT_OK;
+		default:
+			return usage_error("run", "%s", "invalid option");
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error("run", "%s", "expected exactly one input file");
+	pipec_unit *u = pipec_unit_new();
+	int rc = compile_file(u, argv[optind], lang, NULL);
+	if (rc == EXIT_OK) {
+		const chk_pipeline *cp = u->checked;
+		const ir_pipeline *p = cp->ir;
+		/* Steps in topological order; `after` as positions in that order. */
+		size_t *pos = arena_array(u->a, p->nsteps, sizeof(size_t));
+		for (size_t k = 0; k < p->nsteps; k++)
+			pos[p->order[k]] = k;
+		lr_step *steps = arena_array(u->a, p->nsteps, sizeof(lr_step));
+		for (size_t k = 0; k < p->nsteps; k++) {
+			const chk_step *s = &cp->steps[p->order[k]];
+			size_t *after = arena_array(u->a, s->ir->nafter ? s->ir->nafter : 1, sizeof(size_t));
+			for (size_t j = 0; j < s->ir->nafter; j++)
+				after[j] = pos[s->ir->after[j].step];
+			steps[k] = (lr_step){
+				.name = s->ir->name, .argv = step_argv(u->a, s), .env = step_env(u->a, s),
+				.working_dir = s->working_dir, .after = after, .nafter = s->ir->nafter,
+				.timeout_seconds = s->timeout > 0 ? s->timeout : 0,
+			};
+		}
+		if (!parallel_given)
+			lo.max_parallel = (unsigned)cp->max_parallel;
+		lo.stop_on_failure = strcmp(cp->on_failure, "stop") == 0;
+		int r = local_run(steps, p->nsteps, &lo);
+		rc = r < 0 ? EXIT_IO : r == 0 ? EXIT_OK : EXIT_INPUT;
+	}
+	pipec_unit_free(u);
+	return rc;
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 static const cmd commands[] = {
@@ -421,6 +522,16 @@ static const cmd commands[] = {
 	{ "convert", cmd_convert, "FILE --to yaml|pipe",
 	  "Print a pipeline in the other syntax (comments are not carried over).\n\n"
 	  "      --to yaml|pipe      the syntax to write\n"
+	  "      --lang pipe|yaml    the input's syntax (default: by extension)\n" },
+	{ "run", cmd_run, "FILE [--max-parallel N] [--dry-run] [--logs DIR]",
+	  "Run a pipeline on this machine, without a cluster: each step's command as a child process,\n"
+	  "with its env and working_dir, in dependency order. Images, @pod settings and resources are\n"
+	  "ignored locally, and secret_env variables are taken from this environment if set; a step\n"
+	  "whose command is not installed here fails with a clear message. Exit status 0 only if\n"
+	  "every step succeeded; 1 if one failed or the run was interrupted (Ctrl-C stops them all).\n\n"
+	  "  -j, --max-parallel N    at most N steps at once (default: the pipeline's max_parallel)\n"
+	  "  -n, --dry-run           print what would run, run nothing\n"
+	  "      --logs DIR          one log file per step in DIR (default ./pipec-logs)\n"
 	  "      --lang pipe|yaml    the input's syntax (default: by extension)\n" },
 	{ "plan", cmd_plan, "FILE [--json]",
 	  "Print the resolved order: steps, their dependencies and resources.\n\n"

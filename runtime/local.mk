@@ -1,10 +1,6 @@
 ## runtime/local.mk -- the runtime: the DAG engine, the in-cluster sequencer pipec-runtime, the
 ## local runner behind `pipec run`, and their tests. Included from the top Makefile.am.
 
-# Workaround, to drop once the top Makefile.am renames PIPEC_EXTRA_LDFLAGS: automake -Wall
-# -Werror rejects any variable ending in _LDFLAGS that names no program ("syntax" warning).
-AUTOMAKE_OPTIONS = -Wno-syntax
-
 # The DAG engine, the plan loader and the local runner are one convenience library that the
 # sequencer, the unit tests and (later) the pipec CLI link.
 noinst_LIBRARIES += runtime/libpipecrt.a

@@ -261,7 +261,10 @@ static void stop_group(proc *p, double now)
 
 static void dry_run(const lr_step *steps, size_t n, const lr_options *o, FILE *out)
 {
-	fprintf(out, "dry run: %zu steps, max parallel %u%s\n", n, o->max_parallel,
+	char par[16] = "unlimited";
+	if (o->max_parallel)
+		snprintf(par, sizeof par, "%u", o->max_parallel);
+	fprintf(out, "dry run: %zu steps, max parallel %s%s\n", n, par,
 	        o->stop_on_failure ? ", stop on failure" : "");
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "step '%s'", steps[i].name);
