@@ -16,6 +16,9 @@ vimftdetectdir = $(datadir)/vim/vimfiles/ftdetect
 dist_zshcomp_DATA = share/completions/_pipec
 dist_vimsyntax_DATA = share/syntax/pipe.vim
 
+# The examples, whole: the golden and determinism tests build them, and users read them.
+EXTRA_DIST += examples
+
 EXTRA_DIST += share/completions/pipec.bash share/syntax/ftdetect-pipe.vim \
 	share/syntax/pipe.tmLanguage.json share/Dockerfile \
 	tests/schema-examples tests/schema-fixtures
