@@ -13,7 +13,15 @@ dist-hook-tests:
 	rm -rf $(distdir)/tests/validate/node_modules $(distdir)/tests/validate/.npm-cache
 clean-local: clean-local-tests
 clean-local-tests:
-	rm -rf tests/validate/node_modules tests/validate/.npm-cache
+	rm -rf tests/validate/node_modules tests/validate/.npm-cache tests/validate/node_modules.stamp
+	if test "$(abs_builddir)" != "$(abs_srcdir)"; then \
+		rm -f tests/validate/package.json tests/validate/package-lock.json; fi
+# The validator's npm packages, installed once before the tests that use them run.
+check_DATA = tests/validate/node_modules.stamp
+tests/validate/node_modules.stamp: $(srcdir)/tests/validate/package-lock.json
+	$(AM_V_GEN)if srcdir='$(srcdir)' sh '$(srcdir)/tests/validate-bundles' --install-only; then \
+		$(MKDIR_P) tests/validate && touch $@; \
+	else echo "warning: the validator's npm packages are not installed: validation tests will skip" >&2; fi
 .PHONY: dist-hook-tests clean-local-tests
 
 # Unit tests of modules, linked against the compiler library.
