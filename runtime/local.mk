@@ -34,7 +34,7 @@ RUNTIME_SH_TESTS = tests/runtime/test-plan.sh tests/runtime/local-run.sh \
 	tests/runtime/seq-retry.sh tests/runtime/seq-start-wait.sh \
 	tests/runtime/seq-restart.sh tests/runtime/seq-resuspend.sh \
 	tests/runtime/seq-pending.sh tests/runtime/seq-rerun.sh \
-	tests/runtime/seq-kubeconfig.sh tests/runtime/seq-bench.sh
+	tests/runtime/seq-kubeconfig.sh tests/runtime/seq-bench.sh tests/runtime/e2e-bundle.sh
 TESTS += tests/runtime/test-dag $(RUNTIME_SH_TESTS)
 EXTRA_DIST += tests/runtime/plans $(RUNTIME_SH_TESTS) \
 	tests/runtime/lib.sh tests/runtime/kube-sim.py tests/runtime/check.py \

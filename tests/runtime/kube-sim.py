@@ -49,8 +49,12 @@ LOCK = threading.Condition()
 
 
 class Sim:
-    def __init__(self, plan, scenario, record_path):
+    def __init__(self, plan, scenario, record_path, manifests=None):
         self.plan = plan
+        # Jobs as pipec emitted them (--manifests): served as they are, labels included, so
+        # the end-to-end tests prove the compiler's and the sequencer's selectors agree.
+        self.manifests = {j["metadata"]["name"]: j for j in (manifests or [])
+                          if j.get("kind") == "Job"}
         self.sc = scenario
         self.record_path = record_path
         self.ns = plan["namespace"]
@@ -80,7 +84,13 @@ class Sim:
                 self.later(pre["createAfter"], self.create_job, s, pre)
                 continue
             self.create_job(s, pre, emit=False)
-        if plan.get("sequencerJob"):
+        if plan.get("sequencerJob") in self.manifests:
+            job = copy.deepcopy(self.manifests[plan["sequencerJob"]])
+            job["metadata"].setdefault("annotations", {})
+            job["metadata"]["resourceVersion"] = str(self.bump())
+            job["status"] = {"active": 1}
+            self.jobs[plan["sequencerJob"]] = job
+        elif plan.get("sequencerJob"):
             labels = self.base_labels()
             self.jobs[plan["sequencerJob"]] = {
                 "apiVersion": "batch/v1", "kind": "Job",
@@ -131,6 +141,13 @@ class Sim:
                "spec": {"suspend": pre.get("suspend", True),
                         "template": {"metadata": {"labels": pod_labels}}},
                "status": {}}
+        if s["job"] in self.manifests:
+            job = copy.deepcopy(self.manifests[s["job"]])
+            job["metadata"].setdefault("annotations", {}).update(pre.get("annotations", {}))
+            job["metadata"]["resourceVersion"] = str(self.bump())
+            if "suspend" in pre:
+                job["spec"]["suspend"] = pre["suspend"]
+            job["status"] = {}
         if pre.get("complete"):
             job["status"] = {"succeeded": 1, "conditions": [
                 {"type": "Complete", "status": "True", "reason": "Completed", "message": ""}]}
@@ -451,12 +468,17 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--record", required=True)
     ap.add_argument("--timeout", type=float, default=50)
+    ap.add_argument("--manifests", help="JSON list of the Jobs pipec emitted, served as they are")
     a = ap.parse_args()
     with open(a.plan) as f:
         plan = json.load(f)
     with open(a.scenario) as f:
         scenario = json.load(f)
-    Handler.sim = Sim(plan, scenario, a.record)
+    manifests = None
+    if a.manifests:
+        with open(a.manifests) as f:
+            manifests = json.load(f)
+    Handler.sim = Sim(plan, scenario, a.record, manifests)
     Handler.token = a.token
     Handler.deadline = time.time() + a.timeout
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

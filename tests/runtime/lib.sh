@@ -76,7 +76,8 @@ start_sim() {
 	rm -f "$T/port"
 	"$PYTHON" "$RT_DIR/kube-sim.py" --plan "$T/plan.json" --scenario "$T/scenario.json" \
 		--token "$(cat "$T/token")" --cert "$T/server.crt" --key "$T/server.key" \
-		--port-file "$T/port" --record "$T/record.json" --timeout 50 2>"$T/sim.err" &
+		--port-file "$T/port" --record "$T/record.json" --timeout 50 \
+		${SIM_MANIFESTS:+--manifests "$SIM_MANIFESTS"} 2>"$T/sim.err" &
 	SIM_PID=$!
 	i=0
 	while [ ! -s "$T/port" ]; do
