@@ -32,7 +32,9 @@ TESTS += tests/unit/units-test
 
 # Fuzz targets: replayed over the regression corpus in every build; with
 # CC=clang --enable-fuzzing, also real libFuzzer binaries (tests/fuzz/run-fuzz SECONDS).
-check_PROGRAMS += tests/fuzz/fuzz-yaml-replay tests/fuzz/fuzz-build-replay
+check_PROGRAMS += tests/fuzz/fuzz-yaml-replay tests/fuzz/fuzz-build-replay tests/fuzz/fuzz-dsl-replay
+tests_fuzz_fuzz_dsl_replay_SOURCES = tests/fuzz/fuzz-dsl.c tests/fuzz/standalone.c
+tests_fuzz_fuzz_dsl_replay_LDADD = $(PIPEC_LIBS)
 tests_fuzz_fuzz_yaml_replay_SOURCES = tests/fuzz/fuzz-yaml.c tests/fuzz/standalone.c
 tests_fuzz_fuzz_yaml_replay_LDADD = $(PIPEC_LIBS)
 tests_fuzz_fuzz_build_replay_SOURCES = tests/fuzz/fuzz-build.c tests/fuzz/standalone.c
@@ -41,7 +43,10 @@ tests_fuzz_fuzz_build_replay_LDADD = $(PIPEC_LIBS)
 TESTS += tests/fuzz/replay
 EXTRA_DIST += tests/fuzz/regressions tests/fuzz/dsl.dict tests/fuzz/run-fuzz
 if FUZZING
-noinst_PROGRAMS += tests/fuzz/fuzz-yaml tests/fuzz/fuzz-build
+noinst_PROGRAMS += tests/fuzz/fuzz-yaml tests/fuzz/fuzz-build tests/fuzz/fuzz-dsl
+tests_fuzz_fuzz_dsl_SOURCES = tests/fuzz/fuzz-dsl.c
+tests_fuzz_fuzz_dsl_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_dsl_LDADD = $(PIPEC_LIBS)
 tests_fuzz_fuzz_yaml_SOURCES = tests/fuzz/fuzz-yaml.c
 tests_fuzz_fuzz_yaml_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_yaml_LDADD = $(PIPEC_LIBS)
