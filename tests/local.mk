@@ -7,7 +7,7 @@ TESTS += tests/run-golden tests/run-errors tests/run-plan tests/output-dir tests
 	tests/equivalence \
 	tests/validate-bundles
 # Directories are copied whole; dist-hook drops what npm installed in the source tree.
-EXTRA_DIST += tests/all tests/setup $(TESTS) tests/golden tests/errors tests/inputs tests/plan tests/validate
+EXTRA_DIST += tests/README.md tests/all tests/setup $(TESTS) tests/golden tests/errors tests/inputs tests/plan tests/validate
 dist-hook: dist-hook-tests
 dist-hook-tests:
 	rm -rf $(distdir)/tests/validate/node_modules $(distdir)/tests/validate/.npm-cache
