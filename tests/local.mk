@@ -4,7 +4,7 @@ AM_TESTS_ENVIRONMENT = PIPEC='$(abs_top_builddir)/pipec'; top_srcdir='$(abs_top_
 	top_builddir='$(abs_top_builddir)'; PYTHON3='$(PYTHON3)'; \
 	export PIPEC top_srcdir top_builddir PYTHON3;
 TESTS += tests/run-golden tests/run-errors tests/run-plan tests/output-dir tests/determinism \
-	tests/equivalence \
+	tests/equivalence tests/cli \
 	tests/validate-bundles
 # Directories are copied whole; dist-hook drops what npm installed in the source tree.
 EXTRA_DIST += tests/README.md tests/all tests/setup $(TESTS) tests/golden tests/errors tests/inputs tests/plan tests/validate
