@@ -53,6 +53,11 @@ static bool next_event(loader *l, yaml_event_t *ev)
 	/* The one adapter for libyaml's error style: problem text plus a mark. */
 	yaml_mark_t m = l->parser.problem_mark;
 	src_span sp = span_of(l, m, m);
+	if (l->parser.error == YAML_READER_ERROR) {
+		/* Encoding errors carry a byte offset, not a mark. */
+		size_t off = l->parser.problem_offset < l->b->file->len ? l->parser.problem_offset : l->b->file->len;
+		sp.start = sp.end = (uint32_t)off;
+	}
 	if (sp.start < l->b->file->len)
 		sp.end = sp.start + 1;
 	const char *problem = l->parser.problem ? l->parser.problem : "malformed YAML";

@@ -159,6 +159,9 @@ void lex_init(lexer *lx, const src_file *f, diag_ctx *d, arena *a)
 	*lx = (lexer){ .f = f, .d = d, .a = a };
 	lx->base = lx->cur = lx->tok = (const unsigned char *)f->text;
 	lx->lim = lx->base + f->len;
+	/* A UTF-8 byte order mark, which some editors write, is not a stray character. */
+	if (f->len >= 3 && memcmp(f->text, "\xEF\xBB\xBF", 3) == 0)
+		lx->cur = lx->tok = lx->base + 3;
 }
 
 void lex_free(lexer *lx)
