@@ -28,7 +28,11 @@ typedef struct lexer {
 	const unsigned char *cur, *lim, *mar, *tok, *base;
 	char *buf; /* scratch for decoding strings */
 	size_t blen, bcap;
+	unsigned depth; /* open brackets, braces and parentheses */
 } lexer;
+
+/* Nesting deeper than this is an error (the same limit as the YAML loader's). */
+enum { LEX_MAX_DEPTH = 64 };
 
 /* Starts scanning f (whose text is NUL-terminated, as diag_add_file keeps it). */
 void lex_init(lexer *lx, const src_file *f, diag_ctx *d, arena *a);

@@ -182,6 +182,24 @@ static int token(lexer *lx, lex_token *t, int kind)
 	return kind;
 }
 
+/* Brackets count toward the nesting limit; past it the rest of the file is skipped, and the
+ * invalid token returned makes the parser stop without a second message. */
+static int punct(lexer *lx, lex_token *t)
+{
+	unsigned char c = lx->tok[0];
+	if (c == '{' || c == '[' || c == '(') {
+		if (++lx->depth > LEX_MAX_DEPTH) {
+			src_span sp = { lx->f, (uint32_t)(lx->tok - lx->base), (uint32_t)(lx->tok - lx->base + 1) };
+			diag_error(lx->d, sp, "nesting is deeper than %d levels", LEX_MAX_DEPTH);
+			lx->cur = lx->lim;
+			return token(lx, t, YYUNDEF);
+		}
+	} else if ((c == '}' || c == ']' || c == ')') && lx->depth > 0) {
+		lx->depth--;
+	}
+	return token(lx, t, c);
+}
+
 int lex_next(lexer *lx, lex_token *t)
 {
 	unsigned nl = 0;
@@ -234,7 +252,7 @@ int lex_next(lexer *lx, lex_token *t)
 			t->len = lx->blen;
 			return token(lx, t, TK_STRING);
 		}
-		[{}()[\],:=] { return token(lx, t, lx->tok[0]); }
+		[{}()[\],:=] { return punct(lx, t); }
 		[\x00] {
 			diag_error(lx->d, span(lx, lx->tok, lx->cur), "NUL byte in source");
 			return token(lx, t, YYUNDEF);
