@@ -30,11 +30,6 @@ kt *kt_str(arena *a, const char *s, size_t len)
 	return t;
 }
 
-kt *kt_cstr(arena *a, const char *s)
-{
-	return kt_str(a, s, strlen(s));
-}
-
 kt *kt_int(arena *a, long long v)
 {
 	char buf[24];
@@ -51,40 +46,6 @@ kt *kt_bool(arena *a, bool v)
 	t->s = v ? "true" : "false";
 	t->len = v ? 4 : 5;
 	return t;
-}
-
-kt *kt_push(kt *list, kt *v)
-{
-	if (list->last)
-		list->last->next = v;
-	else
-		list->first = v;
-	list->last = v;
-	list->n++;
-	return v;
-}
-
-kt *kt_put(arena *a, kt *map, const char *key, kt *v)
-{
-	(void)a;
-	v->key = key;
-	v->key_len = strlen(key);
-	return kt_push(map, v);
-}
-
-kt *kt_put_str(arena *a, kt *map, const char *key, const char *s)
-{
-	return kt_put(a, map, key, kt_cstr(a, s));
-}
-
-kt *kt_put_map(arena *a, kt *map, const char *key)
-{
-	return kt_put(a, map, key, kt_map(a));
-}
-
-kt *kt_put_list(arena *a, kt *map, const char *key)
-{
-	return kt_put(a, map, key, kt_list(a));
 }
 
 kt *kt_get(const kt *map, const char *key)
