@@ -11,12 +11,13 @@
 #include "kube.h"
 #include "xalloc.h"
 
-typedef struct lowerer {
+struct lowerer {
 	arena *a;
 	const chk_pipeline *cp;
 	const char *run;
 	const char *pipeline;
-} lowerer;
+	const char *const *jobs; /* each step's Job name, by step index */
+};
 
 static unsigned long long fnv64(const char *s, size_t n)
 {
@@ -634,7 +635,7 @@ static void add_file(arena *a, bundle *b, size_t *cap, const char *name, kt **do
 		b->files = arena_grow(a, b->files, b->nfiles, nc, sizeof(bundle_file));
 		*cap = nc;
 	}
-	b->files[b->nfiles++] = (bundle_file){ name, docs, n };
+	b->files[b->nfiles++] = (bundle_file){ name, docs, n, 0 };
 }
 
 static const ir_pipeline *sort_pipeline;
@@ -644,11 +645,37 @@ static int cmp_step_name(const void *x, const void *y)
 	return strcmp(sort_pipeline->steps[*(const size_t *)x]->name, sort_pipeline->steps[*(const size_t *)y]->name);
 }
 
-static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, const char *run)
+kt *const *bundle_docs(const bundle *b, size_t f, arena *scratch)
+{
+	const bundle_file *bf = &b->files[f];
+	if (bf->docs)
+		return bf->docs;
+	lowerer l = *b->lower;
+	l.a = scratch;
+	kt **d = arena_array(scratch, 1, sizeof(kt *));
+	d[0] = step_doc(&l, &l.cp->steps[bf->step], l.jobs[bf->step]);
+	return d;
+}
+
+/* "a" "b" "c" as one arena string, without a printf per step. */
+static char *concat3(arena *a, const char *x, const char *y, const char *z)
+{
+	size_t nx = strlen(x), ny = strlen(y), nz = strlen(z);
+	char *s = arena_alloc(a, nx + ny + nz + 1);
+	memcpy(s, x, nx);
+	memcpy(s + nx, y, ny);
+	memcpy(s + nx + ny, z, nz);
+	return s;
+}
+
+static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, const char *run, bool hash)
 {
 	const ir_pipeline *p = cp->ir;
-	lowerer l = { .a = a, .cp = cp, .run = run, .pipeline = p->name };
+	lowerer *lp = arena_alloc(a, sizeof(*lp));
+	*lp = (lowerer){ .a = a, .cp = cp, .run = run, .pipeline = p->name };
+	lowerer l = *lp;
 	bundle *b = arena_alloc(a, sizeof(*b));
+	b->lower = lp;
 	b->run = run;
 	size_t cap = 0;
 	const char *sa = lower_name(a, p->name, "sequencer", NULL);
@@ -657,6 +684,7 @@ static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, c
 	const char **jobs = arena_array(a, p->nsteps ? p->nsteps : 1, sizeof(char *));
 	for (size_t i = 0; i < p->nsteps; i++)
 		jobs[i] = lower_name(a, p->name, p->steps[i]->name, run);
+	lp->jobs = l.jobs = jobs;
 	if (cp->create_namespace) {
 		kt **d = arena_array(a, 1, sizeof(kt *));
 		d[0] = namespace_doc(&l);
@@ -677,19 +705,26 @@ static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, c
 	qsort(by_name, p->nsteps, sizeof(size_t), cmp_step_name);
 	for (size_t k = 0; k < p->nsteps; k++) {
 		size_t i = by_name[k];
-		kt **d = arena_array(a, 1, sizeof(kt *));
-		d[0] = step_doc(&l, &cp->steps[i], jobs[i]);
-		add_file(a, b, &cap, arena_printf(a, "30-step-%s.yaml", p->steps[i]->name), d, 1);
+		add_file(a, b, &cap, concat3(a, "30-step-", p->steps[i]->name, ".yaml"), NULL, 1);
+		b->files[b->nfiles - 1].step = i;
 	}
 	kt **sd = arena_array(a, 1, sizeof(kt *));
 	sd[0] = sequencer_doc(&l, seq_job, sa, plan, cp->seq_image ? cp->seq_image : o->runtime_image);
 	add_file(a, b, &cap, "90-sequencer.yaml", sd, 1);
+	if (!hash)
+		return b;
 	/* The content hash covers every document as compiled without a run id, with the hash
-	 * annotation itself still empty. */
+	 * annotation itself still empty. Step Jobs are built in a scratch arena and dropped once
+	 * hashed, so memory stays flat in the number of steps. */
 	unsigned long long h = 0xcbf29ce484222325ULL;
-	for (size_t f = 0; f < b->nfiles; f++)
+	arena *scratch = arena_new();
+	for (size_t f = 0; f < b->nfiles; f++) {
+		kt *const *docs = bundle_docs(b, f, scratch);
 		for (size_t i = 0; i < b->files[f].ndocs; i++)
-			h = kt_hash(b->files[f].docs[i], h);
+			h = kt_hash(docs[i], h);
+		arena_reset(scratch);
+	}
+	arena_free(scratch);
 	b->spec_hash = arena_printf(a, "%016llx", h);
 	hash_slot->s = b->spec_hash;
 	hash_slot->len = 16;
@@ -698,11 +733,11 @@ static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, c
 
 bundle *lower_pipeline(arena *a, const chk_pipeline *cp, const lower_options *o)
 {
-	bundle *b = build(a, cp, o, NULL);
+	bundle *b = build(a, cp, o, NULL, true);
 	if (o->run_id) {
 		const char *run = strcmp(o->run_id, "hash") == 0 ? arena_printf(a, "%.10s", b->spec_hash) : o->run_id;
 		const char *hash = b->spec_hash;
-		b = build(a, cp, o, run);
+		b = build(a, cp, o, run, false);
 		b->spec_hash = hash;
 		/* Put the run-independent hash in the annotation. */
 		for (size_t f = 0; f < b->nfiles; f++)

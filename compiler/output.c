@@ -29,26 +29,29 @@ static int write_file_handler(void *data, unsigned char *buf, size_t size)
 
 int output_stream(const bundle *b, FILE *out)
 {
-	size_t n = 0;
-	for (size_t f = 0; f < b->nfiles; f++)
-		if (strcmp(b->files[f].name, "kustomization.yaml") != 0)
-			n += b->files[f].ndocs;
-	kt **docs = xreallocarray(NULL, n ? n : 1, sizeof(kt *));
-	size_t k = 0;
-	for (size_t f = 0; f < b->nfiles; f++)
-		if (strcmp(b->files[f].name, "kustomization.yaml") != 0)
-			for (size_t i = 0; i < b->files[f].ndocs; i++)
-				docs[k++] = b->files[f].docs[i];
 	char *buf = xmalloc(OUT_BUFFER);
 	setvbuf(out, buf, _IOFBF, OUT_BUFFER);
-	int rc = emit_yaml(docs, n, write_file_handler, out);
+	/* One emitter for the whole stream; step Jobs are built one at a time in scratch. */
+	arena *scratch = arena_new();
+	emit_stream es;
+	errno = 0;
+	emit_open(&es, write_file_handler, out);
+	for (size_t f = 0; f < b->nfiles && !es.failed; f++) {
+		if (strcmp(b->files[f].name, "kustomization.yaml") == 0)
+			continue;
+		kt *const *docs = bundle_docs(b, f, scratch);
+		for (size_t i = 0; i < b->files[f].ndocs; i++)
+			emit_doc(&es, docs[i]);
+		arena_reset(scratch);
+	}
+	int rc = emit_close(&es);
+	arena_free(scratch);
 	double t = stats_now();
 	if (fflush(out) != 0 || ferror(out))
 		rc = -1;
 	stats_add(STATS_WRITE, stats_now() - t);
 	setvbuf(out, NULL, _IOFBF, BUFSIZ);
 	free(buf);
-	free(docs);
 	if (rc < 0)
 		fprintf(stderr, "pipec: cannot write the output: %s\n", errno ? strerror(errno) : "emitter error");
 	return rc;
@@ -118,8 +121,9 @@ static int check_replaceable(const char *dir, bool *exists)
 	return rc;
 }
 
-static int write_one(const char *tmp, const bundle_file *f, char *buf)
+static int write_one(const char *tmp, const bundle *b, size_t fi, char *buf, arena *scratch)
 {
+	const bundle_file *f = &b->files[fi];
 	char *path = xasprintf("%s/%s", tmp, f->name);
 	double t = stats_now();
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -129,7 +133,8 @@ static int write_one(const char *tmp, const bundle_file *f, char *buf)
 	if (out) {
 		setvbuf(out, buf, _IOFBF, OUT_BUFFER);
 		errno = 0;
-		rc = emit_yaml(f->docs, f->ndocs, write_file_handler, out);
+		rc = emit_yaml(bundle_docs(b, fi, scratch), f->ndocs, write_file_handler, out);
+		arena_reset(scratch);
 		t = stats_now();
 		if (fflush(out) != 0 || ferror(out))
 			rc = -1;
@@ -205,12 +210,15 @@ int output_dir(const bundle *b, const char *dir)
 	umask(mask);
 	chmod(tmp, 0777 & ~mask);
 	char *buf = xmalloc(OUT_BUFFER);
+	arena *scratch = arena_new();
 	for (size_t f = 0; f < b->nfiles; f++)
-		if (write_one(tmp, &b->files[f], buf) < 0) {
+		if (write_one(tmp, b, f, buf, scratch) < 0) {
 			free(buf);
+			arena_free(scratch);
 			remove_bundle(tmp);
 			goto out;
 		}
+	arena_free(scratch);
 	free(buf);
 	/* The swap and the clean-up of the old bundle are writing too. */
 	double t = stats_now();
