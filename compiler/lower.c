@@ -11,6 +11,9 @@
 #include "kube.h"
 #include "xalloc.h"
 
+/* Step Job trees kept from the hash pass for output (about 5,000 steps' worth). */
+enum { LOWER_KEEP_BYTES = 32 << 20 };
+
 struct lowerer {
 	arena *a;
 	const chk_pipeline *cp;
@@ -31,9 +34,16 @@ static unsigned long long fnv64(const char *s, size_t n)
 
 const char *lower_name(arena *a, const char *base, const char *suffix, const char *run)
 {
-	char *full = arena_printf(a, "%s%s%s%s%s", base, suffix ? "-" : "", suffix ? suffix : "", run ? "-" : "",
-				  run ? run : "");
-	size_t len = strlen(full);
+	/* Once per step: joined by hand, not by printf. */
+	const char *parts[] = { base, suffix ? "-" : "", suffix ? suffix : "", run ? "-" : "", run ? run : "" };
+	size_t lens[5], len = 0;
+	for (size_t i = 0; i < 5; i++)
+		len += lens[i] = strlen(parts[i]);
+	char *full = arena_alloc(a, len + 1), *w = full;
+	for (size_t i = 0; i < 5; i++) {
+		memcpy(w, parts[i], lens[i]);
+		w += lens[i];
+	}
 	if (len <= 63)
 		return full;
 	/* 54 characters of the name, '-', 8 hex digits of the whole name's hash. */
@@ -425,7 +435,11 @@ static char *plan_json(lowerer *l, const char *seq_job, const char *const *jobs)
 	json_decref(o);
 	if (!text)
 		abort();
-	char *out = arena_printf(l->a, "%s\n", text);
+	/* The plan of 100,000 steps is megabytes: copied, not formatted twice by printf. */
+	size_t n = strlen(text);
+	char *out = arena_alloc(l->a, n + 2);
+	memcpy(out, text, n);
+	out[n] = '\n';
 	free(text);
 	return out;
 }
@@ -718,11 +732,21 @@ static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, c
 	 * hashed, so memory stays flat in the number of steps. */
 	unsigned long long h = 0xcbf29ce484222325ULL;
 	arena *scratch = arena_new();
+	size_t kept = 0;
 	for (size_t f = 0; f < b->nfiles; f++) {
-		kt *const *docs = bundle_docs(b, f, scratch);
+		/* The first trees, up to LOWER_KEEP_BYTES, are kept for output: small bundles are
+		 * lowered once, large ones cost a second build of the rest, not their memory. */
+		bool keep = !b->files[f].docs && kept < LOWER_KEEP_BYTES;
+		size_t before = arena_used(a);
+		kt *const *docs = bundle_docs(b, f, keep ? a : scratch);
 		for (size_t i = 0; i < b->files[f].ndocs; i++)
 			h = kt_hash(docs[i], h);
-		arena_reset(scratch);
+		if (keep) {
+			b->files[f].docs = (kt **)docs;
+			kept += arena_used(a) - before;
+		} else {
+			arena_reset(scratch);
+		}
 	}
 	arena_free(scratch);
 	b->spec_hash = arena_printf(a, "%016llx", h);
