@@ -30,7 +30,8 @@ bool emit_needs_quotes(const char *s, size_t len)
 {
 	if (len == 0)
 		return true;
-	if (len <= RESERVED_MAX_LEN)
+	/* Every reserved word starts with one of these, in either case. */
+	if (len <= RESERVED_MAX_LEN && strchr("yYnNtTfFoO~.+-<=", s[0]))
 		for (size_t i = 0; i < sizeof reserved_words / sizeof *reserved_words; i++)
 			if (reserved_words[i].len == len && strncasecmp(reserved_words[i].s, s, len) == 0)
 				return true;
