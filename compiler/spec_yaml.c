@@ -23,6 +23,7 @@ typedef struct loader {
 	yaml_parser_t parser;
 	size_t cur_char, cur_byte;
 	bool failed; /* libyaml gave up: the rest of the file cannot be read */
+	bool ascii;  /* no byte >= 0x80: marks are byte offsets already */
 	pending *pend; /* a stack shared by every depth (malloc'd) */
 	size_t npend, cap_pend;
 	char *keys; /* map keys of pending entries (malloc'd; ir_map_put copies them) */
@@ -50,6 +51,8 @@ static void push_pending(loader *l, src_span ksp, const char *key, size_t klen, 
 
 static uint32_t byte_offset(loader *l, size_t char_index)
 {
+	if (l->ascii) /* characters are bytes */
+		return (uint32_t)(char_index < l->b->file->len ? char_index : l->b->file->len);
 	const unsigned char *t = (const unsigned char *)l->b->file->text;
 	size_t len = l->b->file->len;
 	while (l->cur_char < char_index && l->cur_byte < len) {
@@ -376,6 +379,9 @@ ir_pipeline *spec_load_yaml(ir_build *b)
 	if (!yaml_parser_initialize(&l.parser))
 		abort();
 	yaml_parser_set_input_string(&l.parser, (const unsigned char *)b->file->text, b->file->len);
+	l.ascii = true;
+	for (size_t i = 0; i < b->file->len && l.ascii; i++)
+		l.ascii = (unsigned char)b->file->text[i] < 0x80;
 	ir_value *root = read_document(&l);
 	yaml_parser_delete(&l.parser);
 	free(l.pend);
