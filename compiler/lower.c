@@ -404,10 +404,52 @@ static void rbac_docs(lowerer *l, kt **docs, const char *sa)
 	kt_put_str(a, subj, "namespace", l->cp->namespace);
 }
 
+/* A growing malloc'd text; text_dump is a jansson dump callback that indents every line it
+ * is given by `indent` (JSON strings hold no raw newline, so every '\n' is a line break). */
+typedef struct text {
+	char *s;
+	size_t n, cap;
+	const char *indent;
+} text;
+
+static void text_add(text *t, const char *s, size_t n)
+{
+	if (t->cap - t->n < n) {
+		while (t->cap - t->n < n)
+			t->cap = t->cap ? 2 * t->cap : 4096;
+		t->s = xreallocarray(t->s, t->cap, 1);
+	}
+	memcpy(t->s + t->n, s, n);
+	t->n += n;
+}
+
+static int text_dump(const char *buf, size_t size, void *data)
+{
+	text *t = data;
+	const char *end = buf + size;
+	for (const char *p = buf; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			text_add(t, p, (size_t)(end - p));
+			break;
+		}
+		text_add(t, p, (size_t)(nl + 1 - p));
+		text_add(t, t->indent, strlen(t->indent));
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* The plan as jansson prints it with JSON_SORT_KEYS | JSON_INDENT(2), plus a final newline.
+ * A tree of 100,000 step objects took 100 MB of jansson's memory, so each step object is
+ * built, dumped at the depth it has in the plan (indented by 4) and freed in turn, and the
+ * steps are put in place of an empty "steps" array in the dump of the rest of the plan: the
+ * bytes are jansson's throughout. */
 static char *plan_json(lowerer *l, const char *seq_job, const char *const *jobs)
 {
 	const chk_pipeline *cp = l->cp;
 	const ir_pipeline *p = cp->ir;
+	const size_t flags = JSON_SORT_KEYS | JSON_INDENT(2);
 	json_t *o = json_object();
 	json_object_set_new(o, "apiVersion", json_string("pipec.dev/v1"));
 	json_object_set_new(o, "pipeline", json_string(p->name));
@@ -417,7 +459,15 @@ static char *plan_json(lowerer *l, const char *seq_job, const char *const *jobs)
 	json_object_set_new(o, "maxParallel", json_integer(cp->max_parallel));
 	json_object_set_new(o, "onFailure", json_string(cp->on_failure));
 	json_object_set_new(o, "sequencerJob", json_string(seq_job));
-	json_t *steps = json_array();
+	json_object_set_new(o, "steps", json_array());
+	char *top = json_dumps(o, flags);
+	json_decref(o);
+	static const char hole[] = "\"steps\": []";
+	char *at = top ? strstr(top, hole) : NULL;
+	if (!at)
+		abort();
+	text t = { .indent = "    " };
+	text_add(&t, top, (size_t)(at - top) + sizeof hole - 2); /* up to and with the '[' */
 	for (size_t k = 0; k < p->nsteps; k++) {
 		size_t i = p->order[k];
 		const ir_step *s = p->steps[i];
@@ -428,19 +478,20 @@ static char *plan_json(lowerer *l, const char *seq_job, const char *const *jobs)
 			json_array_append_new(after, json_string(s->after[j].name));
 		json_object_set_new(st, "after", after);
 		json_object_set_new(st, "pendingTimeoutSeconds", json_integer(cp->steps[i].pending_timeout));
-		json_array_append_new(steps, st);
+		text_add(&t, k ? ",\n    " : "\n    ", k ? 6 : 5);
+		if (json_dump_callback(st, text_dump, &t, flags) != 0)
+			abort();
+		json_decref(st);
 	}
-	json_object_set_new(o, "steps", steps);
-	char *text = json_dumps(o, JSON_SORT_KEYS | JSON_INDENT(2));
-	json_decref(o);
-	if (!text)
-		abort();
-	/* The plan of 100,000 steps is megabytes: copied, not formatted twice by printf. */
-	size_t n = strlen(text);
-	char *out = arena_alloc(l->a, n + 2);
-	memcpy(out, text, n);
-	out[n] = '\n';
-	free(text);
+	if (p->nsteps)
+		text_add(&t, "\n  ", 3);
+	const char *rest = at + sizeof hole - 2; /* from the ']' */
+	text_add(&t, rest, strlen(rest));
+	text_add(&t, "\n", 2); /* with the NUL */
+	free(top);
+	char *out = arena_alloc(l->a, t.n);
+	memcpy(out, t.s, t.n);
+	free(t.s);
 	return out;
 }
 
