@@ -51,15 +51,21 @@ void *arena_alloc(arena *a, size_t size)
 	memset(c->data, 0, size);
 	return c->data;
 }
-#else
-void *arena_alloc(arena *a, size_t size)
+
+static void *bytes(arena *a, size_t size)
 {
-	const size_t align = alignof(max_align_t);
-	if (size > SIZE_MAX - align)
+	return arena_alloc(a, size);
+}
+#else
+/* Bump allocation: align is 1 for strings (no padding to max_align_t) or alignof(max_align_t)
+ * for everything else; only the latter is zeroed. */
+static void *bump(arena *a, size_t size, size_t align)
+{
+	if (size > SIZE_MAX - 2 * alignof(max_align_t))
 		abort();
-	size = (size + align - 1) & ~(align - 1);
 	struct chunk *c = a->head;
-	if (!c || c->size - c->used < size) {
+	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || at > c->size || c->size - at < size) {
 		/* Large requests get a chunk of their own so small ones keep filling the current chunk. */
 		size_t want = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
 		struct chunk *n = xmalloc(sizeof(*n) + want);
@@ -73,14 +79,44 @@ void *arena_alloc(arena *a, size_t size)
 			a->head = n;
 		}
 		c = n;
+		at = 0;
 	}
-	void *p = c->data + c->used;
-	c->used += size;
-	a->used += size;
+	void *p = c->data + at;
+	a->used += size + (at - c->used);
+	c->used = at + size;
+	return p;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+	void *p = bump(a, size, alignof(max_align_t));
 	memset(p, 0, size);
 	return p;
 }
+
+static void *bytes(arena *a, size_t size)
+{
+	return bump(a, size, 1);
+}
 #endif
+
+void arena_reset(arena *a)
+{
+	struct chunk *keep = NULL;
+	for (struct chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		if (!keep && c->size == CHUNK_SIZE)
+			keep = c;
+		else
+			free(c);
+	}
+	if (keep) {
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	a->head = keep;
+	a->used = 0;
+}
 
 void *arena_array(arena *a, size_t n, size_t size)
 {
@@ -99,8 +135,9 @@ void *arena_grow(arena *a, void *old, size_t n, size_t cap, size_t size)
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-	char *d = arena_alloc(a, n + 1);
+	char *d = bytes(a, n + 1);
 	memcpy(d, s, n);
+	d[n] = '\0';
 	return d;
 }
 
@@ -117,7 +154,7 @@ char *arena_printf(arena *a, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		abort();
-	char *s = arena_alloc(a, (size_t)n + 1);
+	char *s = bytes(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);

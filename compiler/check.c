@@ -134,6 +134,7 @@ static const ir_value *merge_maps(checker *c, const ir_value *base, const ir_val
 	if (!base || !over)
 		return base ? base : over;
 	ir_value *m = ir_map(c->b, over->span);
+	ir_map_reserve(c->b, m, base->map.n + over->map.n);
 	for (size_t i = 0; i < base->map.n; i++) {
 		const ir_entry *e = &base->map.entries[i];
 		const ir_value *o = ir_map_get(over, e->key);

@@ -7,11 +7,18 @@
 #include <string.h>
 #include <strings.h>
 
-/* The words YAML 1.1 resolves to booleans or null, in any case ("Yes", "ON", "Null"). */
-static const char *const reserved_words[] = {
-	"y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", ".inf", "+.inf", "-.inf",
-	".nan", "<<", "=",
+/* The words YAML 1.1 resolves to booleans or null, in any case ("Yes", "ON", "Null"), with
+ * their lengths: this runs for every key and scalar of the output, so no strlen here. */
+#define W(s) { s, sizeof s - 1 }
+static const struct {
+	const char *s;
+	size_t len;
+} reserved_words[] = {
+	W("y"), W("yes"), W("n"), W("no"), W("true"), W("false"), W("on"), W("off"), W("null"), W("~"),
+	W(".inf"), W("+.inf"), W("-.inf"), W(".nan"), W("<<"), W("="),
 };
+#undef W
+enum { RESERVED_MAX_LEN = 5 };
 
 static bool is_numeric_char(char c)
 {
@@ -23,9 +30,11 @@ bool emit_needs_quotes(const char *s, size_t len)
 {
 	if (len == 0)
 		return true;
-	for (size_t i = 0; i < sizeof reserved_words / sizeof *reserved_words; i++)
-		if (strlen(reserved_words[i]) == len && strncasecmp(reserved_words[i], s, len) == 0)
-			return true;
+	/* Every reserved word starts with one of these, in either case. */
+	if (len <= RESERVED_MAX_LEN && strchr("yYnNtTfFoO~.+-<=", s[0]))
+		for (size_t i = 0; i < sizeof reserved_words / sizeof *reserved_words; i++)
+			if (reserved_words[i].len == len && strncasecmp(reserved_words[i].s, s, len) == 0)
+				return true;
 	/* Anything that starts like a number and holds only characters of YAML's int, float and
 	 * sexagesimal forms (1e3, 0o17, 0x1F, 1_000, 10:30, 2026-11-24, .5) might resolve as one;
 	 * quoting a few more strings than strictly needed costs nothing. */
@@ -95,30 +104,50 @@ static int node(yaml_emitter_t *em, const kt *t)
 	}
 }
 
+int emit_open(emit_stream *es, yaml_write_handler_t *write, void *data)
+{
+	yaml_event_t ev;
+	es->failed = false;
+	if (!yaml_emitter_initialize(&es->em))
+		return -1;
+	yaml_emitter_set_output(&es->em, write, data);
+	yaml_emitter_set_indent(&es->em, 2);
+	yaml_emitter_set_width(&es->em, -1);
+	yaml_emitter_set_unicode(&es->em, 1);
+	yaml_emitter_set_break(&es->em, YAML_LN_BREAK);
+	if (!yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) || !yaml_emitter_emit(&es->em, &ev))
+		es->failed = true;
+	return es->failed ? -1 : 0;
+}
+
+int emit_doc(emit_stream *es, const kt *doc)
+{
+	yaml_event_t ev;
+	if (es->failed || !yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0) ||
+	    !yaml_emitter_emit(&es->em, &ev) || node(&es->em, doc) < 0 ||
+	    !yaml_document_end_event_initialize(&ev, 1) || !yaml_emitter_emit(&es->em, &ev))
+		es->failed = true;
+	return es->failed ? -1 : 0;
+}
+
+int emit_close(emit_stream *es)
+{
+	yaml_event_t ev;
+	if (!es->failed && (!yaml_stream_end_event_initialize(&ev) || !yaml_emitter_emit(&es->em, &ev) ||
+			    !yaml_emitter_flush(&es->em)))
+		es->failed = true;
+	yaml_emitter_delete(&es->em);
+	return es->failed ? -1 : 0;
+}
+
 int emit_yaml(kt *const *docs, size_t n, yaml_write_handler_t *write, void *data)
 {
-	yaml_emitter_t em;
-	yaml_event_t ev;
-	int rc = -1;
-	if (!yaml_emitter_initialize(&em))
+	emit_stream es;
+	if (emit_open(&es, write, data) < 0) {
+		emit_close(&es);
 		return -1;
-	yaml_emitter_set_output(&em, write, data);
-	yaml_emitter_set_indent(&em, 2);
-	yaml_emitter_set_width(&em, -1);
-	yaml_emitter_set_unicode(&em, 1);
-	yaml_emitter_set_break(&em, YAML_LN_BREAK);
-	if (!yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) || !yaml_emitter_emit(&em, &ev))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		if (!yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0) ||
-		    !yaml_emitter_emit(&em, &ev) || node(&em, docs[i]) < 0 ||
-		    !yaml_document_end_event_initialize(&ev, 1) || !yaml_emitter_emit(&em, &ev))
-			goto out;
 	}
-	if (!yaml_stream_end_event_initialize(&ev) || !yaml_emitter_emit(&em, &ev) || !yaml_emitter_flush(&em))
-		goto out;
-	rc = 0;
-out:
-	yaml_emitter_delete(&em);
-	return rc;
+	for (size_t i = 0; i < n; i++)
+		emit_doc(&es, docs[i]);
+	return emit_close(&es);
 }

@@ -136,6 +136,22 @@ ir_value *ir_map(ir_build *b, src_span span)
 	return value_new(b, IRV_MAP, span);
 }
 
+void ir_list_reserve(ir_build *b, ir_value *list, size_t n)
+{
+	if (n > list->list.cap) {
+		list->list.items = arena_grow(b->a, list->list.items, list->list.n, n, sizeof(ir_value *));
+		list->list.cap = n;
+	}
+}
+
+void ir_map_reserve(ir_build *b, ir_value *map, size_t n)
+{
+	if (n > map->map.cap) {
+		map->map.entries = arena_grow(b->a, map->map.entries, map->map.n, n, sizeof(ir_entry));
+		map->map.cap = n;
+	}
+}
+
 const ir_value *ir_map_get(const ir_value *map, const char *key)
 {
 	if (!map || map->kind != IRV_MAP)

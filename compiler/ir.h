@@ -142,6 +142,10 @@ ir_value *ir_bool(ir_build *b, src_span span, bool v);
 ir_value *ir_list(ir_build *b, src_span span);
 void ir_list_push(ir_build *b, ir_value *list, ir_value *item);
 ir_value *ir_map(ir_build *b, src_span span);
+/* Room for n items or entries in all, allocated once: front ends that know the count (the
+ * YAML loader reads a whole node first) avoid the doubling's abandoned arrays in the arena. */
+void ir_list_reserve(ir_build *b, ir_value *list, size_t n);
+void ir_map_reserve(ir_build *b, ir_value *map, size_t n);
 /* Adds key: value to map. A repeated key is an error (with a note at the first); returns
  * false then and the map keeps the first value. */
 bool ir_map_put(ir_build *b, ir_value *map, src_span key_span, const char *key, size_t key_len,

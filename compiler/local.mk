@@ -13,6 +13,7 @@ compiler_libpipec_a_SOURCES = \
 	compiler/pipec.c compiler/pipec.h \
 	compiler/resolve.c compiler/resolve.h \
 	compiler/spec_yaml.c compiler/spec_yaml.h \
+	compiler/stats.c compiler/stats.h \
 	compiler/units.c compiler/units.h \
 	compiler/xalloc.c compiler/xalloc.h
 compiler_libpipec_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS)

@@ -11,12 +11,16 @@
 #include "kube.h"
 #include "xalloc.h"
 
-typedef struct lowerer {
+/* Step Job trees kept from the hash pass for output (about 5,000 steps' worth). */
+enum { LOWER_KEEP_BYTES = 32 << 20 };
+
+struct lowerer {
 	arena *a;
 	const chk_pipeline *cp;
 	const char *run;
 	const char *pipeline;
-} lowerer;
+	const char *const *jobs; /* each step's Job name, by step index */
+};
 
 static unsigned long long fnv64(const char *s, size_t n)
 {
@@ -30,9 +34,16 @@ static unsigned long long fnv64(const char *s, size_t n)
 
 const char *lower_name(arena *a, const char *base, const char *suffix, const char *run)
 {
-	char *full = arena_printf(a, "%s%s%s%s%s", base, suffix ? "-" : "", suffix ? suffix : "", run ? "-" : "",
-				  run ? run : "");
-	size_t len = strlen(full);
+	/* Once per step: joined by hand, not by printf. */
+	const char *parts[] = { base, suffix ? "-" : "", suffix ? suffix : "", run ? "-" : "", run ? run : "" };
+	size_t lens[5], len = 0;
+	for (size_t i = 0; i < 5; i++)
+		len += lens[i] = strlen(parts[i]);
+	char *full = arena_alloc(a, len + 1), *w = full;
+	for (size_t i = 0; i < 5; i++) {
+		memcpy(w, parts[i], lens[i]);
+		w += lens[i];
+	}
 	if (len <= 63)
 		return full;
 	/* 54 characters of the name, '-', 8 hex digits of the whole name's hash. */
@@ -394,10 +405,52 @@ static void rbac_docs(lowerer *l, kt **docs, const char *sa)
 	kt_put_str(a, subj, "namespace", l->cp->namespace);
 }
 
+/* A growing malloc'd text; text_dump is a jansson dump callback that indents every line it
+ * is given by `indent` (JSON strings hold no raw newline, so every '\n' is a line break). */
+typedef struct text {
+	char *s;
+	size_t n, cap;
+	const char *indent;
+} text;
+
+static void text_add(text *t, const char *s, size_t n)
+{
+	if (t->cap - t->n < n) {
+		while (t->cap - t->n < n)
+			t->cap = t->cap ? 2 * t->cap : 4096;
+		t->s = xreallocarray(t->s, t->cap, 1);
+	}
+	memcpy(t->s + t->n, s, n);
+	t->n += n;
+}
+
+static int text_dump(const char *buf, size_t size, void *data)
+{
+	text *t = data;
+	const char *end = buf + size;
+	for (const char *p = buf; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			text_add(t, p, (size_t)(end - p));
+			break;
+		}
+		text_add(t, p, (size_t)(nl + 1 - p));
+		text_add(t, t->indent, strlen(t->indent));
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* The plan as jansson prints it with JSON_SORT_KEYS | JSON_INDENT(2), plus a final newline.
+ * A tree of 100,000 step objects took 100 MB of jansson's memory, so each step object is
+ * built, dumped at the depth it has in the plan (indented by 4) and freed in turn, and the
+ * steps are put in place of an empty "steps" array in the dump of the rest of the plan: the
+ * bytes are jansson's throughout. */
 static char *plan_json(lowerer *l, const char *seq_job, const char *const *jobs)
 {
 	const chk_pipeline *cp = l->cp;
 	const ir_pipeline *p = cp->ir;
+	const size_t flags = JSON_SORT_KEYS | JSON_INDENT(2);
 	json_t *o = json_object();
 	json_object_set_new(o, "apiVersion", json_string("pipec.dev/v1"));
 	json_object_set_new(o, "pipeline", json_string(p->name));
@@ -407,7 +460,15 @@ static char *plan_json(lowerer *l, const char *seq_job, const char *const *jobs)
 	json_object_set_new(o, "maxParallel", json_integer(cp->max_parallel));
 	json_object_set_new(o, "onFailure", json_string(cp->on_failure));
 	json_object_set_new(o, "sequencerJob", json_string(seq_job));
-	json_t *steps = json_array();
+	json_object_set_new(o, "steps", json_array());
+	char *top = json_dumps(o, flags);
+	json_decref(o);
+	static const char hole[] = "\"steps\": []";
+	char *at = top ? strstr(top, hole) : NULL;
+	if (!at)
+		abort();
+	text t = { .indent = "    " };
+	text_add(&t, top, (size_t)(at - top) + sizeof hole - 2); /* up to and with the '[' */
 	for (size_t k = 0; k < p->nsteps; k++) {
 		size_t i = p->order[k];
 		const ir_step *s = p->steps[i];
@@ -418,15 +479,20 @@ static char *plan_json(lowerer *l, const char *seq_job, const char *const *jobs)
 			json_array_append_new(after, json_string(s->after[j].name));
 		json_object_set_new(st, "after", after);
 		json_object_set_new(st, "pendingTimeoutSeconds", json_integer(cp->steps[i].pending_timeout));
-		json_array_append_new(steps, st);
+		text_add(&t, k ? ",\n    " : "\n    ", k ? 6 : 5);
+		if (json_dump_callback(st, text_dump, &t, flags) != 0)
+			abort();
+		json_decref(st);
 	}
-	json_object_set_new(o, "steps", steps);
-	char *text = json_dumps(o, JSON_SORT_KEYS | JSON_INDENT(2));
-	json_decref(o);
-	if (!text)
-		abort();
-	char *out = arena_printf(l->a, "%s\n", text);
-	free(text);
+	if (p->nsteps)
+		text_add(&t, "\n  ", 3);
+	const char *rest = at + sizeof hole - 2; /* from the ']' */
+	text_add(&t, rest, strlen(rest));
+	text_add(&t, "\n", 2); /* with the NUL */
+	free(top);
+	char *out = arena_alloc(l->a, t.n);
+	memcpy(out, t.s, t.n);
+	free(t.s);
 	return out;
 }
 
@@ -635,7 +701,7 @@ static void add_file(arena *a, bundle *b, size_t *cap, const char *name, kt **do
 		b->files = arena_grow(a, b->files, b->nfiles, nc, sizeof(bundle_file));
 		*cap = nc;
 	}
-	b->files[b->nfiles++] = (bundle_file){ name, docs, n };
+	b->files[b->nfiles++] = (bundle_file){ name, docs, n, 0 };
 }
 
 static const ir_pipeline *sort_pipeline;
@@ -645,11 +711,37 @@ static int cmp_step_name(const void *x, const void *y)
 	return strcmp(sort_pipeline->steps[*(const size_t *)x]->name, sort_pipeline->steps[*(const size_t *)y]->name);
 }
 
-static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, const char *run)
+kt *const *bundle_docs(const bundle *b, size_t f, arena *scratch)
+{
+	const bundle_file *bf = &b->files[f];
+	if (bf->docs)
+		return bf->docs;
+	lowerer l = *b->lower;
+	l.a = scratch;
+	kt **d = arena_array(scratch, 1, sizeof(kt *));
+	d[0] = step_doc(&l, &l.cp->steps[bf->step], l.jobs[bf->step]);
+	return d;
+}
+
+/* "a" "b" "c" as one arena string, without a printf per step. */
+static char *concat3(arena *a, const char *x, const char *y, const char *z)
+{
+	size_t nx = strlen(x), ny = strlen(y), nz = strlen(z);
+	char *s = arena_alloc(a, nx + ny + nz + 1);
+	memcpy(s, x, nx);
+	memcpy(s + nx, y, ny);
+	memcpy(s + nx + ny, z, nz);
+	return s;
+}
+
+static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, const char *run, bool hash)
 {
 	const ir_pipeline *p = cp->ir;
-	lowerer l = { .a = a, .cp = cp, .run = run, .pipeline = p->name };
+	lowerer *lp = arena_alloc(a, sizeof(*lp));
+	*lp = (lowerer){ .a = a, .cp = cp, .run = run, .pipeline = p->name };
+	lowerer l = *lp;
 	bundle *b = arena_alloc(a, sizeof(*b));
+	b->lower = lp;
 	b->run = run;
 	size_t cap = 0;
 	const char *sa = lower_name(a, p->name, "sequencer", NULL);
@@ -658,6 +750,7 @@ static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, c
 	const char **jobs = arena_array(a, p->nsteps ? p->nsteps : 1, sizeof(char *));
 	for (size_t i = 0; i < p->nsteps; i++)
 		jobs[i] = lower_name(a, p->name, p->steps[i]->name, run);
+	lp->jobs = l.jobs = jobs;
 	if (cp->create_namespace) {
 		kt **d = arena_array(a, 1, sizeof(kt *));
 		d[0] = namespace_doc(&l);
@@ -678,19 +771,36 @@ static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, c
 	qsort(by_name, p->nsteps, sizeof(size_t), cmp_step_name);
 	for (size_t k = 0; k < p->nsteps; k++) {
 		size_t i = by_name[k];
-		kt **d = arena_array(a, 1, sizeof(kt *));
-		d[0] = step_doc(&l, &cp->steps[i], jobs[i]);
-		add_file(a, b, &cap, arena_printf(a, "30-step-%s.yaml", p->steps[i]->name), d, 1);
+		add_file(a, b, &cap, concat3(a, "30-step-", p->steps[i]->name, ".yaml"), NULL, 1);
+		b->files[b->nfiles - 1].step = i;
 	}
 	kt **sd = arena_array(a, 1, sizeof(kt *));
 	sd[0] = sequencer_doc(&l, seq_job, sa, plan, cp->seq_image ? cp->seq_image : o->runtime_image);
 	add_file(a, b, &cap, "90-sequencer.yaml", sd, 1);
+	if (!hash)
+		return b;
 	/* The content hash covers every document as compiled without a run id, with the hash
-	 * annotation itself still empty. */
+	 * annotation itself still empty. Step Jobs are built in a scratch arena and dropped once
+	 * hashed, so memory stays flat in the number of steps. */
 	unsigned long long h = 0xcbf29ce484222325ULL;
-	for (size_t f = 0; f < b->nfiles; f++)
+	arena *scratch = arena_new();
+	size_t kept = 0;
+	for (size_t f = 0; f < b->nfiles; f++) {
+		/* The first trees, up to LOWER_KEEP_BYTES, are kept for output: small bundles are
+		 * lowered once, large ones cost a second build of the rest, not their memory. */
+		bool keep = !b->files[f].docs && kept < LOWER_KEEP_BYTES;
+		size_t before = arena_used(a);
+		kt *const *docs = bundle_docs(b, f, keep ? a : scratch);
 		for (size_t i = 0; i < b->files[f].ndocs; i++)
-			h = kt_hash(b->files[f].docs[i], h);
+			h = kt_hash(docs[i], h);
+		if (keep) {
+			b->files[f].docs = (kt **)docs;
+			kept += arena_used(a) - before;
+		} else {
+			arena_reset(scratch);
+		}
+	}
+	arena_free(scratch);
 	b->spec_hash = arena_printf(a, "%016llx", h);
 	hash_slot->s = b->spec_hash;
 	hash_slot->len = 16;
@@ -699,11 +809,11 @@ static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, c
 
 bundle *lower_pipeline(arena *a, const chk_pipeline *cp, const lower_options *o)
 {
-	bundle *b = build(a, cp, o, NULL);
+	bundle *b = build(a, cp, o, NULL, true);
 	if (o->run_id) {
 		const char *run = strcmp(o->run_id, "hash") == 0 ? arena_printf(a, "%.10s", b->spec_hash) : o->run_id;
 		const char *hash = b->spec_hash;
-		b = build(a, cp, o, run);
+		b = build(a, cp, o, run, false);
 		b->spec_hash = hash;
 		/* Put the run-independent hash in the annotation. */
 		for (size_t f = 0; f < b->nfiles; f++)

@@ -18,6 +18,7 @@
 #include "lower.h"
 #include "output.h"
 #include "pipec.h"
+#include "stats.h"
 
 /* ORDER exit_status */
 enum exit_status { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
@@ -79,7 +80,7 @@ static int cmd_build(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' }, { "run-id", required_argument, NULL, 'r' },
 		{ "namespace", required_argument, NULL, 'n' }, { "runtime-image", required_argument, NULL, 'i' },
 		{ "kustomize", no_argument, NULL, 'k' }, { "lang", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' }, { 0 },
+		{ "stats", no_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	const char *out = "-", *ns = NULL;
 	lower_options lo = { .runtime_image = DEFAULT_RUNTIME_IMAGE };
@@ -112,6 +113,9 @@ static int cmd_build(int argc, char **argv)
 			if ((lang = parse_lang(optarg)) == LANG_AUTO)
 				return usage_error("build", "invalid --lang '%s': expected pipe or yaml", optarg);
 			break;
+		case 's':
+			stats_enable();
+			break;
 		case 'h':
 			print_help(find_cmd("build"));
 			return EXIT_OK;
@@ -127,9 +131,12 @@ static int cmd_build(int argc, char **argv)
 	int rc = compile_file(u, argv[optind], lang, ns);
 	if (rc == EXIT_OK) {
 		bundle *b = lower_pipeline(u->a, u->checked, &lo);
+		stats_phase_end(STATS_LOWER, u->a);
 		int w = strcmp(out, "-") == 0 ? output_stream(b, stdout) : output_dir(b, out);
+		stats_phase_end(STATS_EMIT, u->a);
 		rc = w < 0 ? EXIT_IO : EXIT_OK;
 	}
+	stats_print(stderr);
 	pipec_unit_free(u);
 	return rc;
 }
@@ -503,7 +510,7 @@ static int cmd_run(int argc, char **argv)
 /* ---- the table ------------------------------------------------------------------------------ */
 
 static const cmd commands[] = {
-	{ "build", cmd_build, "FILE [-o DIR|-] [--run-id ID|hash] [--namespace NS] [--runtime-image IMAGE] [--kustomize]",
+	{ "build", cmd_build, "FILE [-o DIR|-] [--run-id ID|hash] [--namespace NS] [--runtime-image IMAGE] [--kustomize] [--stats]",
 	  "Compile a pipeline into a Kubernetes bundle.\n\n"
 	  "  -o, --output DIR|-      write the bundle's files into DIR (replaced atomically),\n"
 	  "                          or '-' for one YAML stream on standard output (default)\n"
@@ -511,7 +518,8 @@ static const cmd commands[] = {
 	  "  -n, --namespace NS      override the pipeline's namespace\n"
 	  "      --runtime-image IMG the sequencer's image (default " DEFAULT_RUNTIME_IMAGE ")\n"
 	  "      --kustomize         also write kustomization.yaml (needs -o DIR)\n"
-	  "      --lang pipe|yaml    the input's syntax (default: by extension)\n" },
+	  "      --lang pipe|yaml    the input's syntax (default: by extension)\n"
+	  "      --stats             print each phase's wall time and memory to standard error\n" },
 	{ "check", cmd_check, "FILE...", "Parse and check pipelines; print diagnostics, write nothing.\n\n"
 					 "      --lang pipe|yaml    the inputs' syntax (default: by extension)\n" },
 	{ "fmt", cmd_fmt, "FILE.pipe... [-w|--check]",

@@ -12,35 +12,46 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "stats.h"
 #include "xalloc.h"
 
 enum { OUT_BUFFER = 1 << 20 };
 
 static int write_file_handler(void *data, unsigned char *buf, size_t size)
 {
-	return fwrite(buf, 1, size, data) == size;
+	if (!stats_enabled())
+		return fwrite(buf, 1, size, data) == size;
+	double t = stats_now();
+	int ok = fwrite(buf, 1, size, data) == size;
+	stats_add(STATS_WRITE, stats_now() - t);
+	return ok;
 }
 
 int output_stream(const bundle *b, FILE *out)
 {
-	size_t n = 0;
-	for (size_t f = 0; f < b->nfiles; f++)
-		if (strcmp(b->files[f].name, "kustomization.yaml") != 0)
-			n += b->files[f].ndocs;
-	kt **docs = xreallocarray(NULL, n ? n : 1, sizeof(kt *));
-	size_t k = 0;
-	for (size_t f = 0; f < b->nfiles; f++)
-		if (strcmp(b->files[f].name, "kustomization.yaml") != 0)
-			for (size_t i = 0; i < b->files[f].ndocs; i++)
-				docs[k++] = b->files[f].docs[i];
 	char *buf = xmalloc(OUT_BUFFER);
 	setvbuf(out, buf, _IOFBF, OUT_BUFFER);
-	int rc = emit_yaml(docs, n, write_file_handler, out);
+	/* One emitter for the whole stream; step Jobs are built one at a time in scratch. */
+	arena *scratch = arena_new();
+	emit_stream es;
+	errno = 0;
+	emit_open(&es, write_file_handler, out);
+	for (size_t f = 0; f < b->nfiles && !es.failed; f++) {
+		if (strcmp(b->files[f].name, "kustomization.yaml") == 0)
+			continue;
+		kt *const *docs = bundle_docs(b, f, scratch);
+		for (size_t i = 0; i < b->files[f].ndocs; i++)
+			emit_doc(&es, docs[i]);
+		arena_reset(scratch);
+	}
+	int rc = emit_close(&es);
+	arena_free(scratch);
+	double t = stats_now();
 	if (fflush(out) != 0 || ferror(out))
 		rc = -1;
+	stats_add(STATS_WRITE, stats_now() - t);
 	setvbuf(out, NULL, _IOFBF, BUFSIZ);
 	free(buf);
-	free(docs);
 	if (rc < 0)
 		fprintf(stderr, "pipec: cannot write the output: %s\n", errno ? strerror(errno) : "emitter error");
 	return rc;
@@ -110,16 +121,21 @@ static int check_replaceable(const char *dir, bool *exists)
 	return rc;
 }
 
-static int write_one(const char *tmp, const bundle_file *f, char *buf)
+static int write_one(const char *tmp, const bundle *b, size_t fi, char *buf, arena *scratch)
 {
+	const bundle_file *f = &b->files[fi];
 	char *path = xasprintf("%s/%s", tmp, f->name);
+	double t = stats_now();
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	stats_add(STATS_WRITE, stats_now() - t);
 	int rc = -1;
 	if (out) {
 		setvbuf(out, buf, _IOFBF, OUT_BUFFER);
 		errno = 0;
-		rc = emit_yaml(f->docs, f->ndocs, write_file_handler, out);
+		rc = emit_yaml(bundle_docs(b, fi, scratch), f->ndocs, write_file_handler, out);
+		arena_reset(scratch);
+		t = stats_now();
 		if (fflush(out) != 0 || ferror(out))
 			rc = -1;
 		int saved = errno;
@@ -127,6 +143,7 @@ static int write_one(const char *tmp, const bundle_file *f, char *buf)
 			rc = -1;
 		else
 			errno = saved;
+		stats_add(STATS_WRITE, stats_now() - t);
 	} else if (fd >= 0) {
 		close(fd);
 	}
@@ -134,6 +151,41 @@ static int write_one(const char *tmp, const bundle_file *f, char *buf)
 		fprintf(stderr, "pipec: cannot write '%s': %s\n", path, errno ? strerror(errno) : "emitter error");
 	free(path);
 	return rc;
+}
+
+/* Puts the finished bundle tmp in place of copy (the directory dir names). */
+static int swap_in(const char *tmp, const char *copy, const char *dir, bool exists)
+{
+	if (exists) {
+		/* Swap both directories in one step where the kernel can, else two renames. */
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, copy, RENAME_EXCHANGE) == 0) {
+			remove_bundle(tmp);
+			return 0;
+		}
+		char *old = xasprintf("%s.old", tmp);
+		if (rename(copy, old) != 0) {
+			fprintf(stderr, "pipec: cannot replace '%s': %s\n", dir, strerror(errno));
+			remove_bundle(tmp);
+			free(old);
+			return -1;
+		}
+		if (rename(tmp, copy) != 0) {
+			fprintf(stderr, "pipec: cannot replace '%s': %s\n", dir, strerror(errno));
+			rename(old, copy);
+			remove_bundle(tmp);
+			free(old);
+			return -1;
+		}
+		remove_bundle(old);
+		free(old);
+		return 0;
+	}
+	if (rename(tmp, copy) != 0) {
+		fprintf(stderr, "pipec: cannot create '%s': %s\n", dir, strerror(errno));
+		remove_bundle(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 int output_dir(const bundle *b, const char *dir)
@@ -158,45 +210,20 @@ int output_dir(const bundle *b, const char *dir)
 	umask(mask);
 	chmod(tmp, 0777 & ~mask);
 	char *buf = xmalloc(OUT_BUFFER);
+	arena *scratch = arena_new();
 	for (size_t f = 0; f < b->nfiles; f++)
-		if (write_one(tmp, &b->files[f], buf) < 0) {
+		if (write_one(tmp, b, f, buf, scratch) < 0) {
 			free(buf);
+			arena_free(scratch);
 			remove_bundle(tmp);
 			goto out;
 		}
+	arena_free(scratch);
 	free(buf);
-	if (exists) {
-		/* Swap both directories in one step where the kernel can, else two renames. */
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, copy, RENAME_EXCHANGE) == 0) {
-			remove_bundle(tmp);
-			rc = 0;
-			goto out;
-		}
-		char *old = xasprintf("%s.old", tmp);
-		if (rename(copy, old) != 0) {
-			fprintf(stderr, "pipec: cannot replace '%s': %s\n", dir, strerror(errno));
-			remove_bundle(tmp);
-			free(old);
-			goto out;
-		}
-		if (rename(tmp, copy) != 0) {
-			fprintf(stderr, "pipec: cannot replace '%s': %s\n", dir, strerror(errno));
-			rename(old, copy);
-			remove_bundle(tmp);
-			free(old);
-			goto out;
-		}
-		remove_bundle(old);
-		free(old);
-		rc = 0;
-		goto out;
-	}
-	if (rename(tmp, copy) != 0) {
-		fprintf(stderr, "pipec: cannot create '%s': %s\n", dir, strerror(errno));
-		remove_bundle(tmp);
-		goto out;
-	}
-	rc = 0;
+	/* The swap and the clean-up of the old bundle are writing too. */
+	double t = stats_now();
+	rc = swap_in(tmp, copy, dir, exists);
+	stats_add(STATS_WRITE, stats_now() - t);
 out:
 	free(tmp);
 	free(copy);

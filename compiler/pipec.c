@@ -10,6 +10,7 @@
 #include "dsl.h"
 #include "resolve.h"
 #include "spec_yaml.h"
+#include "stats.h"
 #include "xalloc.h"
 
 pipec_unit *pipec_unit_new(void)
@@ -74,6 +75,7 @@ int pipec_read(pipec_unit *u, const char *path)
 	text[len] = '\0';
 	u->file = diag_add_file(u->d, is_stdin ? "<stdin>" : path, text, len);
 	u->b.file = u->file;
+	stats_phase_end(STATS_READ, u->a);
 	return 0;
 fail:
 	if (!is_stdin)
@@ -99,11 +101,14 @@ bool pipec_compile(pipec_unit *u, enum pipec_lang lang, const char *namespace_ov
 	if (lang == LANG_AUTO)
 		lang = LANG_YAML;
 	u->ir = lang == LANG_PIPE ? dsl_load(&u->b) : spec_load_yaml(&u->b);
+	stats_phase_end(STATS_PARSE, u->a);
 	if (!u->ir || diag_error_count(u->d))
 		return false;
 	/* Checks do not depend on the order, so they run even when resolving failed: one run
 	 * reports every error of the file. */
 	bool resolved = resolve_pipeline(&u->b, u->ir);
+	stats_phase_end(STATS_RESOLVE, u->a);
 	u->checked = check_pipeline(&u->b, u->ir, namespace_override);
+	stats_phase_end(STATS_CHECK, u->a);
 	return resolved && u->checked != NULL;
 }

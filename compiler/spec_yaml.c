@@ -6,17 +6,53 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "xalloc.h"
+
 /* libyaml marks count characters; spans are byte offsets. Marks arrive nearly in order, so a
  * cursor that walks forward (or back) from the last position converts them in linear time. */
+/* A child read but not yet stored: its container is sized once all its children are known. */
+typedef struct pending {
+	src_span key_span;
+	size_t key_off, key_len; /* into loader.keys; maps only */
+	bool has_key;
+	ir_value *v;
+} pending;
+
 typedef struct loader {
 	ir_build *b;
 	yaml_parser_t parser;
 	size_t cur_char, cur_byte;
 	bool failed; /* libyaml gave up: the rest of the file cannot be read */
+	bool ascii;  /* no byte >= 0x80: marks are byte offsets already */
+	pending *pend; /* a stack shared by every depth (malloc'd) */
+	size_t npend, cap_pend;
+	char *keys; /* map keys of pending entries (malloc'd; ir_map_put copies them) */
+	size_t nkeys, cap_keys;
 } loader;
+
+static void push_pending(loader *l, src_span ksp, const char *key, size_t klen, bool has_key, ir_value *v)
+{
+	if (l->npend == l->cap_pend) {
+		l->cap_pend = l->cap_pend ? 2 * l->cap_pend : 64;
+		l->pend = xreallocarray(l->pend, l->cap_pend, sizeof *l->pend);
+	}
+	pending *p = &l->pend[l->npend++];
+	*p = (pending){ .key_span = ksp, .key_off = l->nkeys, .key_len = klen, .has_key = has_key, .v = v };
+	if (!has_key)
+		return;
+	if (l->cap_keys - l->nkeys < klen) {
+		while (l->cap_keys - l->nkeys < klen)
+			l->cap_keys = l->cap_keys ? 2 * l->cap_keys : 1024;
+		l->keys = xreallocarray(l->keys, l->cap_keys, 1);
+	}
+	memcpy(l->keys + l->nkeys, key, klen);
+	l->nkeys += klen;
+}
 
 static uint32_t byte_offset(loader *l, size_t char_index)
 {
+	if (l->ascii) /* characters are bytes */
+		return (uint32_t)(char_index < l->b->file->len ? char_index : l->b->file->len);
 	const unsigned char *t = (const unsigned char *)l->b->file->text;
 	size_t len = l->b->file->len;
 	while (l->cur_char < char_index && l->cur_byte < len) {
@@ -192,6 +228,9 @@ static ir_value *read_node(loader *l, yaml_event_t *ev, int depth)
 	}
 	bool is_map = ev->type == YAML_MAPPING_START_EVENT;
 	ir_value *v = is_map ? ir_map(l->b, sp) : ir_list(l->b, sp);
+	/* Children wait on the loader's stack until the end event, so the container is
+	 * allocated once at its final size. */
+	size_t base = l->npend, kbase = l->nkeys;
 	for (;;) {
 		yaml_event_t child;
 		if (!next_event(l, &child))
@@ -199,6 +238,22 @@ static ir_value *read_node(loader *l, yaml_event_t *ev, int depth)
 		if (child.type == YAML_MAPPING_END_EVENT || child.type == YAML_SEQUENCE_END_EVENT) {
 			v->span.end = byte_offset(l, child.end_mark.index);
 			yaml_event_delete(&child);
+			size_t n = l->npend - base;
+			if (is_map)
+				ir_map_reserve(l->b, v, n);
+			else
+				ir_list_reserve(l->b, v, n);
+			for (size_t i = base; i < l->npend; i++) {
+				const pending *p = &l->pend[i];
+				if (!is_map)
+					ir_list_push(l->b, v, p->v);
+				else if (memchr(l->keys + p->key_off, '\0', p->key_len))
+					diag_error(l->b->d, p->key_span, "map key holds a NUL character");
+				else
+					ir_map_put(l->b, v, p->key_span, l->keys + p->key_off, p->key_len, p->v);
+			}
+			l->npend = base;
+			l->nkeys = kbase;
 			return v;
 		}
 		if (!is_map) {
@@ -208,7 +263,7 @@ static ir_value *read_node(loader *l, yaml_event_t *ev, int depth)
 			if (!item)
 				return NULL;
 			if (!alias) /* reported already; leaving it out avoids a second error */
-				ir_list_push(l->b, v, item);
+				push_pending(l, sp, NULL, 0, false, item);
 			continue;
 		}
 		/* A mapping key must be a plain or quoted scalar. */
@@ -217,7 +272,7 @@ static ir_value *read_node(loader *l, yaml_event_t *ev, int depth)
 		size_t klen = 0;
 		if (child.type == YAML_SCALAR_EVENT) {
 			klen = child.data.scalar.length;
-			key = arena_strndup(l->b->a, (const char *)child.data.scalar.value, klen);
+			key = (char *)child.data.scalar.value;
 		} else {
 			diag_error(l->b->d, ksp, "expected a string as map key");
 			ir_value *junk = read_node(l, &child, depth + 1);
@@ -226,21 +281,19 @@ static ir_value *read_node(loader *l, yaml_event_t *ev, int depth)
 				return NULL;
 			}
 		}
-		yaml_event_delete(&child);
 		yaml_event_t val;
-		if (!next_event(l, &val))
+		if (!next_event(l, &val)) {
+			yaml_event_delete(&child);
 			return NULL;
+		}
 		bool alias = val.type == YAML_ALIAS_EVENT;
 		ir_value *item = read_node(l, &val, depth + 1);
 		yaml_event_delete(&val);
+		if (item && key && !alias)
+			push_pending(l, ksp, key, klen, true, item);
+		yaml_event_delete(&child);
 		if (!item)
 			return NULL;
-		if (key && !alias) {
-			if (memchr(key, '\0', klen))
-				diag_error(l->b->d, ksp, "map key holds a NUL character");
-			else
-				ir_map_put(l->b, v, ksp, key, klen, item);
-		}
 	}
 }
 
@@ -349,8 +402,13 @@ ir_pipeline *spec_load_yaml(ir_build *b)
 	if (!yaml_parser_initialize(&l.parser))
 		abort();
 	yaml_parser_set_input_string(&l.parser, (const unsigned char *)b->file->text, b->file->len);
+	l.ascii = true;
+	for (size_t i = 0; i < b->file->len && l.ascii; i++)
+		l.ascii = (unsigned char)b->file->text[i] < 0x80;
 	ir_value *root = read_document(&l);
 	yaml_parser_delete(&l.parser);
+	free(l.pend);
+	free(l.keys);
 	if (!root)
 		return NULL;
 	if (root->kind != IRV_MAP) {

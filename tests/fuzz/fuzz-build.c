@@ -33,9 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     .kustomize = data[0] & 4 };
 		bundle *b = lower_pipeline(u->a, u->checked, &lo);
 		size_t bytes = 0;
+		arena *scratch = arena_new();
 		for (size_t f = 0; f < b->nfiles; f++)
-			if (emit_yaml(b->files[f].docs, b->files[f].ndocs, count_bytes, &bytes) < 0)
+			if (emit_yaml(bundle_docs(b, f, scratch), b->files[f].ndocs, count_bytes, &bytes) < 0)
 				__builtin_trap(); /* the emitter refused what lowering built */
+		arena_free(scratch);
 	}
 	diag_print(u->d, devnull);
 	pipec_unit_free(u);
