@@ -15,7 +15,7 @@
 enum pipec_lang { LANG_AUTO, LANG_YAML, LANG_PIPE };
 
 /* Inputs larger than this are refused (a clear error, not an out-of-memory). */
-enum { PIPEC_MAX_INPUT = 256 << 20 };
+enum { PIPEC_MAX_INPUT = 64 << 20 };
 
 typedef struct pipec_unit {
 	arena *a;

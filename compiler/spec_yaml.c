@@ -23,6 +23,7 @@ typedef struct loader {
 	yaml_parser_t parser;
 	size_t cur_char, cur_byte;
 	bool failed; /* libyaml gave up: the rest of the file cannot be read */
+	size_t events;
 	bool ascii;  /* no byte >= 0x80: marks are byte offsets already */
 	pending *pend; /* a stack shared by every depth (malloc'd) */
 	size_t npend, cap_pend;
@@ -84,6 +85,13 @@ static bool next_event(loader *l, yaml_event_t *ev)
 {
 	if (l->failed)
 		return false;
+	if (++l->events > SPEC_MAX_EVENTS) {
+		src_span sp = { .file = l->b->file, .start = byte_offset(l, l->parser.mark.index) };
+		sp.end = sp.start;
+		diag_error(l->b->d, sp, "the spec has more than %d YAML nodes", SPEC_MAX_EVENTS);
+		l->failed = true;
+		return false;
+	}
 	if (yaml_parser_parse(&l->parser, ev))
 		return true;
 	/* The one adapter for libyaml's error style: problem text plus a mark. */

@@ -9,6 +9,9 @@
 
 /* Nesting deeper than this is an error, not a stack overflow. */
 enum { SPEC_MAX_DEPTH = 64 };
+/* More YAML events than this is an error: it bounds the memory of the value tree (about 60
+ * bytes a node) whatever the input; a 100,000-step pipeline has about 3 million. */
+enum { SPEC_MAX_EVENTS = 8000000 };
 
 /* Loads b->file. Returns the pipeline, or NULL when there were errors (recorded in b->d);
  * keeps going after an error to report as many as it can. */

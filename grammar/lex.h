@@ -29,10 +29,13 @@ typedef struct lexer {
 	char *buf; /* scratch for decoding strings */
 	size_t blen, bcap;
 	unsigned depth; /* open brackets, braces and parentheses */
+	size_t ntokens;
 } lexer;
 
 /* Nesting deeper than this is an error (the same limit as the YAML loader's). */
 enum { LEX_MAX_DEPTH = 64 };
+/* More tokens than this is an error: it bounds the memory of what the parser builds. */
+enum { LEX_MAX_TOKENS = 8000000 };
 
 /* Starts scanning f (whose text is NUL-terminated, as diag_add_file keeps it). */
 void lex_init(lexer *lx, const src_file *f, diag_ctx *d, arena *a);

@@ -203,6 +203,13 @@ static int punct(lexer *lx, lex_token *t)
 int lex_next(lexer *lx, lex_token *t)
 {
 	unsigned nl = 0;
+	if (++lx->ntokens == LEX_MAX_TOKENS) {
+		src_span sp = { lx->f, (uint32_t)(lx->cur - lx->base), (uint32_t)(lx->cur - lx->base) };
+		diag_error(lx->d, sp, "the file has more than %d tokens", LEX_MAX_TOKENS);
+		lx->cur = lx->lim;
+		*t = (lex_token){ .kind = YYUNDEF };
+		return token(lx, t, YYUNDEF);
+	}
 	for (;;) {
 		lx->tok = lx->cur;
 		*t = (lex_token){ .nl_before = nl };
