@@ -65,7 +65,7 @@ _pipec()
 
 	local opts
 	case $cmd in
-	build) opts='-o --output --run-id -n --namespace --runtime-image --kustomize --lang -h --help' ;;
+	build) opts='-o --output --run-id -n --namespace --runtime-image --kustomize --stats --lang -h --help' ;;
 	check) opts='--lang -h --help' ;;
 	plan) opts='--json --lang -h --help' ;;
 	fmt) opts='-w --check -h --help' ;;
