@@ -144,45 +144,97 @@ void ir_list_reserve(ir_build *b, ir_value *list, size_t n)
 	}
 }
 
+static uint32_t key_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* The slot of key in the index: its entry's, or the free one where it would go. */
+static uint32_t *index_slot(const ir_value *map, const char *key, size_t len)
+{
+	uint32_t mask = 2 * map->map.cap - 1;
+	uint32_t i = key_hash(key, len) & mask;
+	for (;;) {
+		uint32_t *slot = &map->map.index[i];
+		if (*slot == 0)
+			return slot;
+		const ir_entry *e = &map->map.entries[*slot - 1];
+		if (e->key_len == len && memcmp(e->key, key, len) == 0)
+			return slot;
+		i = (i + 1) & mask;
+	}
+}
+
+static void index_rebuild(ir_build *b, ir_value *map)
+{
+	map->map.index = arena_array(b->a, 2 * (size_t)map->map.cap, sizeof(uint32_t));
+	for (uint32_t k = 0; k < map->map.n; k++)
+		*index_slot(map, map->map.entries[k].key, map->map.entries[k].key_len) = k + 1;
+}
+
+/* Capacities are powers of two, so the index size 2 * cap is one too. */
+static void map_grow(ir_build *b, ir_value *map, size_t want)
+{
+	uint32_t cap = map->map.cap ? map->map.cap : 4;
+	while (cap < want)
+		cap *= 2;
+	if (cap == map->map.cap)
+		return;
+	map->map.entries = arena_grow(b->a, map->map.entries, map->map.n, cap, sizeof(ir_entry));
+	map->map.cap = cap;
+	if (map->map.index)
+		index_rebuild(b, map);
+}
+
 void ir_map_reserve(ir_build *b, ir_value *map, size_t n)
 {
-	if (n > map->map.cap) {
-		map->map.entries = arena_grow(b->a, map->map.entries, map->map.n, n, sizeof(ir_entry));
-		map->map.cap = n;
+	if (n > map->map.cap)
+		map_grow(b, map, n);
+}
+
+static const ir_entry *map_find(const ir_value *map, const char *key, size_t len)
+{
+	if (map->map.index) {
+		uint32_t slot = *index_slot(map, key, len);
+		return slot ? &map->map.entries[slot - 1] : NULL;
 	}
+	for (uint32_t i = 0; i < map->map.n; i++)
+		if (map->map.entries[i].key_len == len && memcmp(map->map.entries[i].key, key, len) == 0)
+			return &map->map.entries[i];
+	return NULL;
 }
 
 const ir_value *ir_map_get(const ir_value *map, const char *key)
 {
 	if (!map || map->kind != IRV_MAP)
 		return NULL;
-	size_t len = strlen(key);
-	for (size_t i = 0; i < map->map.n; i++)
-		if (map->map.entries[i].key_len == len && memcmp(map->map.entries[i].key, key, len) == 0)
-			return map->map.entries[i].value;
-	return NULL;
+	const ir_entry *e = map_find(map, key, strlen(key));
+	return e ? e->value : NULL;
 }
 
 bool ir_map_put(ir_build *b, ir_value *map, src_span key_span, const char *key, size_t key_len,
 		ir_value *value)
 {
-	/* Maps written by hand are small; a linear scan for repeats costs less than a hash. */
-	for (size_t i = 0; i < map->map.n; i++) {
-		const ir_entry *e = &map->map.entries[i];
-		if (e->key_len == key_len && memcmp(e->key, key, key_len) == 0) {
-			diag_error(b->d, key_span, "duplicate key '%s'", e->key);
-			diag_note(b->d, e->key_span, "'%s' first given here", e->key);
-			return false;
-		}
+	const ir_entry *old = map_find(map, key, key_len);
+	if (old) {
+		diag_error(b->d, key_span, "duplicate key '%s'", old->key);
+		diag_note(b->d, old->key_span, "'%s' first given here", old->key);
+		return false;
 	}
-	if (map->map.n == map->map.cap) {
-		size_t cap = map->map.cap ? 2 * map->map.cap : 4;
-		map->map.entries = arena_grow(b->a, map->map.entries, map->map.n, cap, sizeof(ir_entry));
-		map->map.cap = cap;
-	}
+	if (map->map.n == map->map.cap)
+		map_grow(b, map, (size_t)map->map.n + 1);
 	map->map.entries[map->map.n++] = (ir_entry){
 		.key = arena_strndup(b->a, key, key_len), .key_len = key_len, .key_span = key_span, .value = value,
 	};
+	if (map->map.index)
+		*index_slot(map, key, key_len) = map->map.n;
+	else if (map->map.n == IR_MAP_INDEXED)
+		index_rebuild(b, map);
 	return true;
 }
 

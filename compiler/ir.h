@@ -8,6 +8,7 @@
 #define PIPEC_IR_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -33,7 +34,10 @@ struct ir_value {
 		struct { const char *text; size_t len; bool is_int; } num; /* as written: "2", "0.5" */
 		bool b;
 		struct { ir_value **items; size_t n, cap; } list;
-		struct { ir_entry *entries; size_t n, cap; } map;
+		/* index: an open-addressing table of 2 * cap slots (entry number + 1, 0 = free)
+		 * once the map has IR_MAP_INDEXED entries, so big free-key maps (env, labels)
+		 * stay linear to build and to look up; NULL for small maps. */
+		struct { ir_entry *entries; uint32_t n, cap; uint32_t *index; } map;
 	};
 };
 
@@ -130,6 +134,7 @@ enum {
 	IR_MAX_STEPS = 1000000,      /* steps in one pipeline */
 	IR_MAX_DEPS = 10000,         /* names in one step's `after` */
 	IR_MAX_STRING = 1 << 20,     /* bytes in one string (a `run` script, say) */
+	IR_MAP_INDEXED = 8,          /* maps this big get a hash index */
 };
 
 /* ---- value constructors ------------------------------------------------------------------ */

@@ -57,6 +57,7 @@ const char *lower_name(arena *a, const char *base, const char *suffix, const cha
 
 typedef struct kv {
 	const char *k, *v;
+	size_t seq; /* order of setting: the last value set for a key wins */
 } kv;
 
 typedef struct kvs {
@@ -64,19 +65,17 @@ typedef struct kvs {
 	size_t n, cap;
 } kvs;
 
+/* Sets k to v, over an earlier value of k. Appends only; kvs_tree sorts and drops the
+ * overridden entries, so setting n keys costs n log n, not n squared. */
 static void kvs_set(arena *a, kvs *s, const char *k, const char *v)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->items[i].k, k) == 0) {
-			s->items[i].v = v;
-			return;
-		}
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 8;
 		s->items = arena_grow(a, s->items, s->n, cap, sizeof(kv));
 		s->cap = cap;
 	}
-	s->items[s->n++] = (kv){ k, v };
+	s->items[s->n] = (kv){ k, v, s->n };
+	s->n++;
 }
 
 static void kvs_add_map(arena *a, kvs *s, const ir_value *m)
@@ -87,7 +86,9 @@ static void kvs_add_map(arena *a, kvs *s, const ir_value *m)
 
 static int cmp_kv(const void *x, const void *y)
 {
-	return strcmp(((const kv *)x)->k, ((const kv *)y)->k);
+	const kv *p = x, *q = y;
+	int c = strcmp(p->k, q->k);
+	return c ? c : p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
 /* Label, annotation and node-selector maps print sorted by key: one fixed order. */
@@ -97,7 +98,8 @@ static kt *kvs_tree(arena *a, kvs *s)
 		qsort(s->items, s->n, sizeof(kv), cmp_kv);
 	kt *m = kt_map(a);
 	for (size_t i = 0; i < s->n; i++)
-		kt_put(a, m, s->items[i].k, kt_cstr(a, s->items[i].v));
+		if (i + 1 == s->n || strcmp(s->items[i].k, s->items[i + 1].k) != 0)
+			kt_put(a, m, s->items[i].k, kt_cstr(a, s->items[i].v));
 	return m;
 }
 

@@ -37,7 +37,12 @@ static size_t *find_slot(name_table *t, const ir_pipeline *p, const char *name, 
 
 static void report_unknown(ir_build *b, const ir_pipeline *p, const ir_step *s, const ir_dep *d)
 {
-	/* Suggestions scan every name: only on the error path, and capped. */
+	/* Suggestions scan up to 4096 names: only on the error path, and only for errors that
+	 * will be printed, so 20,000 bad names do not cost 20,000 scans. */
+	if (diag_error_count(b->d) >= DIAG_MAX_ERRORS) {
+		diag_error(b->d, d->span, "step '%s' depends on unknown step '%s'", s->name, d->name);
+		return;
+	}
 	size_t n = p->nsteps < 4096 ? p->nsteps : 4096;
 	const char **cands = xreallocarray(NULL, n ? n : 1, sizeof(*cands));
 	for (size_t i = 0; i < n; i++)
