@@ -276,10 +276,11 @@ static void check_op(checker *c, chk_op *out, const ir_op *base, const ir_op *ov
 		int used = 0;
 		const char *cs = cuda->str.s;
 		bool ok = (sscanf(cs, "%3u.%3u.%3u%n", &maj, &min, &patch, &used) == 3 && (size_t)used == cuda->str.len) ||
-			  (sscanf(cs, "%3u.%3u%n", &maj, &min, &used) == 2 && (size_t)used == cuda->str.len);
+			  (sscanf(cs, "%3u.%3u%n", &maj, &min, &used) == 2 && (size_t)used == cuda->str.len) ||
+			  (sscanf(cs, "%3u%n", &maj, &used) == 1 && (size_t)used == cuda->str.len && (min = 0, true));
 		ok = ok && cs[0] >= '0' && cs[0] <= '9' && !strchr(cs, ' ') && !strchr(cs, '+') && !strchr(cs, '-');
 		if (!ok)
-			diag_error(c->d, cuda->span, "invalid cuda_version '%s': expected MAJOR.MINOR or MAJOR.MINOR.PATCH, such as 11.8.0",
+			diag_error(c->d, cuda->span, "invalid cuda_version '%s': expected MAJOR[.MINOR[.PATCH]], such as 11.8.0",
 				   cs);
 		else if (!gpu)
 			diag_error(c->d, cuda->span, "cuda_version needs gpu_resource_name: a CUDA version only makes sense for a GPU step");

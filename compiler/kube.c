@@ -4,6 +4,7 @@
 #include "config.h"
 #include "kube.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "units.h"
@@ -24,9 +25,17 @@ struct kube_schema {
 	size_t n;
 	/* Exactly one of the fields from index one_of on must be set (volume sources). */
 	size_t one_of;
+	/* Rules across fields that the API server enforces (operator and values agree, weights
+	 * in range); run on an object whose fields have the right types. */
+	bool (*rules)(diag_ctx *d, const ir_value *v);
 };
 
-#define FIELDS(arr) arr, sizeof arr / sizeof *arr
+static bool node_requirement_rules(diag_ctx *d, const ir_value *v);
+static bool label_requirement_rules(diag_ctx *d, const ir_value *v);
+static bool toleration_rules(diag_ctx *d, const ir_value *v);
+static bool weight_rules(diag_ctx *d, const ir_value *v);
+
+#define FIELDS(arr) .fields = arr, .n = sizeof arr / sizeof *arr
 
 static const char *const node_ops[] = { "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", NULL };
 static const char *const label_ops[] = { "In", "NotIn", "Exists", "DoesNotExist", NULL };
@@ -47,43 +56,43 @@ static const kube_field node_selector_requirement_f[] = {
 	{ .name = "operator", .type = KF_STRING, .allowed = node_ops, .required = true },
 	{ .name = "values", .type = KF_STRING_LIST },
 };
-static const kube_schema node_selector_requirement = { "NodeSelectorRequirement", FIELDS(node_selector_requirement_f), 0 };
+static const kube_schema node_selector_requirement = { .name = "NodeSelectorRequirement", FIELDS(node_selector_requirement_f), .rules = node_requirement_rules };
 
 static const kube_field node_selector_term_f[] = {
 	{ .name = "matchExpressions", .type = KF_OBJECT_LIST, .obj = &node_selector_requirement },
 	{ .name = "matchFields", .type = KF_OBJECT_LIST, .obj = &node_selector_requirement },
 };
-const kube_schema kube_node_selector_term = { "NodeSelectorTerm", FIELDS(node_selector_term_f), 0 };
+const kube_schema kube_node_selector_term = { .name = "NodeSelectorTerm", FIELDS(node_selector_term_f) };
 
 static const kube_field node_selector_f[] = {
 	{ .name = "nodeSelectorTerms", .type = KF_OBJECT_LIST, .obj = &kube_node_selector_term, .required = true },
 };
-static const kube_schema node_selector = { "NodeSelector", FIELDS(node_selector_f), 0 };
+static const kube_schema node_selector = { .name = "NodeSelector", FIELDS(node_selector_f) };
 
 static const kube_field preferred_term_f[] = {
 	{ .name = "weight", .type = KF_INT, .required = true },
 	{ .name = "preference", .type = KF_OBJECT, .obj = &kube_node_selector_term, .required = true },
 };
-const kube_schema kube_preferred_term = { "PreferredSchedulingTerm", FIELDS(preferred_term_f), 0 };
+const kube_schema kube_preferred_term = { .name = "PreferredSchedulingTerm", FIELDS(preferred_term_f), .rules = weight_rules };
 
 static const kube_field node_affinity_f[] = {
 	{ .name = "requiredDuringSchedulingIgnoredDuringExecution", .type = KF_OBJECT, .obj = &node_selector },
 	{ .name = "preferredDuringSchedulingIgnoredDuringExecution", .type = KF_OBJECT_LIST, .obj = &kube_preferred_term },
 };
-static const kube_schema node_affinity = { "NodeAffinity", FIELDS(node_affinity_f), 0 };
+static const kube_schema node_affinity = { .name = "NodeAffinity", FIELDS(node_affinity_f) };
 
 static const kube_field label_selector_requirement_f[] = {
 	{ .name = "key", .type = KF_STRING, .required = true },
 	{ .name = "operator", .type = KF_STRING, .allowed = label_ops, .required = true },
 	{ .name = "values", .type = KF_STRING_LIST },
 };
-static const kube_schema label_selector_requirement = { "LabelSelectorRequirement", FIELDS(label_selector_requirement_f), 0 };
+static const kube_schema label_selector_requirement = { .name = "LabelSelectorRequirement", FIELDS(label_selector_requirement_f), .rules = label_requirement_rules };
 
 static const kube_field label_selector_f[] = {
 	{ .name = "matchLabels", .type = KF_STRING_MAP },
 	{ .name = "matchExpressions", .type = KF_OBJECT_LIST, .obj = &label_selector_requirement },
 };
-static const kube_schema label_selector = { "LabelSelector", FIELDS(label_selector_f), 0 };
+static const kube_schema label_selector = { .name = "LabelSelector", FIELDS(label_selector_f) };
 
 static const kube_field pod_affinity_term_f[] = {
 	{ .name = "labelSelector", .type = KF_OBJECT, .obj = &label_selector },
@@ -93,26 +102,26 @@ static const kube_field pod_affinity_term_f[] = {
 	{ .name = "matchLabelKeys", .type = KF_STRING_LIST },
 	{ .name = "mismatchLabelKeys", .type = KF_STRING_LIST },
 };
-static const kube_schema pod_affinity_term = { "PodAffinityTerm", FIELDS(pod_affinity_term_f), 0 };
+static const kube_schema pod_affinity_term = { .name = "PodAffinityTerm", FIELDS(pod_affinity_term_f) };
 
 static const kube_field weighted_term_f[] = {
 	{ .name = "weight", .type = KF_INT, .required = true },
 	{ .name = "podAffinityTerm", .type = KF_OBJECT, .obj = &pod_affinity_term, .required = true },
 };
-static const kube_schema weighted_term = { "WeightedPodAffinityTerm", FIELDS(weighted_term_f), 0 };
+static const kube_schema weighted_term = { .name = "WeightedPodAffinityTerm", FIELDS(weighted_term_f), .rules = weight_rules };
 
 static const kube_field pod_affinity_f[] = {
 	{ .name = "requiredDuringSchedulingIgnoredDuringExecution", .type = KF_OBJECT_LIST, .obj = &pod_affinity_term },
 	{ .name = "preferredDuringSchedulingIgnoredDuringExecution", .type = KF_OBJECT_LIST, .obj = &weighted_term },
 };
-const kube_schema kube_pod_affinity = { "PodAffinity", FIELDS(pod_affinity_f), 0 };
+const kube_schema kube_pod_affinity = { .name = "PodAffinity", FIELDS(pod_affinity_f) };
 
 static const kube_field affinity_f[] = {
 	{ .name = "nodeAffinity", .type = KF_OBJECT, .obj = &node_affinity },
 	{ .name = "podAffinity", .type = KF_OBJECT, .obj = &kube_pod_affinity },
 	{ .name = "podAntiAffinity", .type = KF_OBJECT, .obj = &kube_pod_affinity },
 };
-const kube_schema kube_affinity = { "Affinity", FIELDS(affinity_f), 0 };
+const kube_schema kube_affinity = { .name = "Affinity", FIELDS(affinity_f) };
 
 /* ---- tolerations ----------------------------------------------------------------------- */
 
@@ -123,7 +132,7 @@ static const kube_field toleration_f[] = {
 	{ .name = "effect", .type = KF_STRING, .allowed = taint_effects },
 	{ .name = "tolerationSeconds", .type = KF_INT },
 };
-const kube_schema kube_toleration = { "Toleration", FIELDS(toleration_f), 0 };
+const kube_schema kube_toleration = { .name = "Toleration", FIELDS(toleration_f), .rules = toleration_rules };
 
 /* ---- volumes --------------------------------------------------------------------------- */
 
@@ -132,13 +141,13 @@ static const kube_field key_to_path_f[] = {
 	{ .name = "path", .type = KF_STRING, .required = true },
 	{ .name = "mode", .type = KF_INT },
 };
-static const kube_schema key_to_path = { "KeyToPath", FIELDS(key_to_path_f), 0 };
+static const kube_schema key_to_path = { .name = "KeyToPath", FIELDS(key_to_path_f) };
 
 static const kube_field pvc_source_f[] = {
 	{ .name = "claimName", .type = KF_STRING, .required = true },
 	{ .name = "readOnly", .type = KF_BOOL },
 };
-static const kube_schema pvc_source = { "PersistentVolumeClaimVolumeSource", FIELDS(pvc_source_f), 0 };
+static const kube_schema pvc_source = { .name = "PersistentVolumeClaimVolumeSource", FIELDS(pvc_source_f) };
 
 static const kube_field configmap_source_f[] = {
 	{ .name = "name", .type = KF_STRING, .required = true },
@@ -146,7 +155,7 @@ static const kube_field configmap_source_f[] = {
 	{ .name = "defaultMode", .type = KF_INT },
 	{ .name = "optional", .type = KF_BOOL },
 };
-static const kube_schema configmap_source = { "ConfigMapVolumeSource", FIELDS(configmap_source_f), 0 };
+static const kube_schema configmap_source = { .name = "ConfigMapVolumeSource", FIELDS(configmap_source_f) };
 
 static const kube_field secret_source_f[] = {
 	{ .name = "secretName", .type = KF_STRING, .required = true },
@@ -154,31 +163,31 @@ static const kube_field secret_source_f[] = {
 	{ .name = "defaultMode", .type = KF_INT },
 	{ .name = "optional", .type = KF_BOOL },
 };
-static const kube_schema secret_source = { "SecretVolumeSource", FIELDS(secret_source_f), 0 };
+static const kube_schema secret_source = { .name = "SecretVolumeSource", FIELDS(secret_source_f) };
 
 static const kube_field empty_dir_f[] = {
 	{ .name = "medium", .type = KF_STRING, .allowed = storage_media },
 	{ .name = "sizeLimit", .type = KF_QUANTITY },
 };
-static const kube_schema empty_dir = { "EmptyDirVolumeSource", FIELDS(empty_dir_f), 0 };
+static const kube_schema empty_dir = { .name = "EmptyDirVolumeSource", FIELDS(empty_dir_f) };
 
 static const kube_field host_path_f[] = {
 	{ .name = "path", .type = KF_STRING, .required = true },
 	{ .name = "type", .type = KF_STRING, .allowed = host_path_types },
 };
-static const kube_schema host_path = { "HostPathVolumeSource", FIELDS(host_path_f), 0 };
+static const kube_schema host_path = { .name = "HostPathVolumeSource", FIELDS(host_path_f) };
 
 static const kube_field nfs_f[] = {
 	{ .name = "server", .type = KF_STRING, .required = true },
 	{ .name = "path", .type = KF_STRING, .required = true },
 	{ .name = "readOnly", .type = KF_BOOL },
 };
-static const kube_schema nfs = { "NFSVolumeSource", FIELDS(nfs_f), 0 };
+static const kube_schema nfs = { .name = "NFSVolumeSource", FIELDS(nfs_f) };
 
 static const kube_field local_ref_f[] = {
 	{ .name = "name", .type = KF_STRING, .required = true },
 };
-static const kube_schema local_ref = { "LocalObjectReference", FIELDS(local_ref_f), 0 };
+static const kube_schema local_ref = { .name = "LocalObjectReference", FIELDS(local_ref_f) };
 
 static const kube_field csi_f[] = {
 	{ .name = "driver", .type = KF_STRING, .required = true },
@@ -187,7 +196,7 @@ static const kube_field csi_f[] = {
 	{ .name = "volumeAttributes", .type = KF_STRING_MAP },
 	{ .name = "nodePublishSecretRef", .type = KF_OBJECT, .obj = &local_ref },
 };
-static const kube_schema csi = { "CSIVolumeSource", FIELDS(csi_f), 0 };
+static const kube_schema csi = { .name = "CSIVolumeSource", FIELDS(csi_f) };
 
 static const kube_field volume_f[] = {
 	{ .name = "name", .type = KF_STRING, .required = true },
@@ -200,7 +209,7 @@ static const kube_field volume_f[] = {
 	{ .name = "nfs", .type = KF_OBJECT, .obj = &nfs },
 	{ .name = "csi", .type = KF_OBJECT, .obj = &csi },
 };
-const kube_schema kube_volume = { "Volume", FIELDS(volume_f), 1 };
+const kube_schema kube_volume = { .name = "Volume", FIELDS(volume_f), .one_of = 1 };
 
 static const kube_field volume_mount_f[] = {
 	{ .name = "name", .type = KF_STRING, .required = true },
@@ -211,7 +220,7 @@ static const kube_field volume_mount_f[] = {
 	{ .name = "recursiveReadOnly", .type = KF_STRING, .allowed = recursive_ro },
 	{ .name = "mountPropagation", .type = KF_STRING, .allowed = propagations },
 };
-const kube_schema kube_volume_mount = { "VolumeMount", FIELDS(volume_mount_f), 0 };
+const kube_schema kube_volume_mount = { .name = "VolumeMount", FIELDS(volume_mount_f) };
 
 /* ---- container security context --------------------------------------------------------- */
 
@@ -219,18 +228,18 @@ static const kube_field capabilities_f[] = {
 	{ .name = "add", .type = KF_STRING_LIST },
 	{ .name = "drop", .type = KF_STRING_LIST },
 };
-static const kube_schema capabilities = { "Capabilities", FIELDS(capabilities_f), 0 };
+static const kube_schema capabilities = { .name = "Capabilities", FIELDS(capabilities_f) };
 
 static const kube_field se_linux_f[] = {
 	{ .name = "user", .type = KF_STRING }, { .name = "role", .type = KF_STRING }, { .name = "type", .type = KF_STRING }, { .name = "level", .type = KF_STRING },
 };
-static const kube_schema se_linux = { "SELinuxOptions", FIELDS(se_linux_f), 0 };
+static const kube_schema se_linux = { .name = "SELinuxOptions", FIELDS(se_linux_f) };
 
 static const kube_field profile_f[] = {
 	{ .name = "type", .type = KF_STRING, .allowed = profile_types, .required = true },
 	{ .name = "localhostProfile", .type = KF_STRING },
 };
-static const kube_schema profile = { "SeccompProfile", FIELDS(profile_f), 0 };
+static const kube_schema profile = { .name = "SeccompProfile", FIELDS(profile_f) };
 
 static const kube_field windows_f[] = {
 	{ .name = "gmsaCredentialSpecName", .type = KF_STRING },
@@ -238,7 +247,7 @@ static const kube_field windows_f[] = {
 	{ .name = "runAsUserName", .type = KF_STRING },
 	{ .name = "hostProcess", .type = KF_BOOL },
 };
-static const kube_schema windows = { "WindowsSecurityContextOptions", FIELDS(windows_f), 0 };
+static const kube_schema windows = { .name = "WindowsSecurityContextOptions", FIELDS(windows_f) };
 
 static const kube_field security_context_f[] = {
 	{ .name = "allowPrivilegeEscalation", .type = KF_BOOL },
@@ -254,7 +263,95 @@ static const kube_field security_context_f[] = {
 	{ .name = "seccompProfile", .type = KF_OBJECT, .obj = &profile },
 	{ .name = "windowsOptions", .type = KF_OBJECT, .obj = &windows },
 };
-const kube_schema kube_security_context = { "SecurityContext", FIELDS(security_context_f), 0 };
+const kube_schema kube_security_context = { .name = "SecurityContext", FIELDS(security_context_f) };
+
+/* ---- rules across fields (k8s.io/kubernetes pkg/apis/core/validation) ------------------------ */
+
+static bool is(const ir_value *v, const char *s)
+{
+	return v && v->kind == IRV_STRING && strcmp(v->str.s, s) == 0;
+}
+
+static size_t count(const ir_value *list)
+{
+	return list && list->kind == IRV_LIST ? list->list.n : 0;
+}
+
+/* In and NotIn need values; Exists and DoesNotExist take none; Gt and Lt one integer. */
+static bool node_requirement_rules(diag_ctx *d, const ir_value *v)
+{
+	const ir_value *op = ir_map_get(v, "operator"), *values = ir_map_get(v, "values");
+	size_t n = count(values);
+	if ((is(op, "In") || is(op, "NotIn")) && n == 0) {
+		diag_error(d, op->span, "operator '%s' needs at least one value", op->str.s);
+		return false;
+	}
+	if ((is(op, "Exists") || is(op, "DoesNotExist")) && n != 0) {
+		diag_error(d, values->span, "operator '%s' takes no values", op->str.s);
+		return false;
+	}
+	if (is(op, "Gt") || is(op, "Lt")) {
+		const char *s = n == 1 && values->list.items[0]->kind == IRV_STRING ? values->list.items[0]->str.s : "";
+		size_t i = s[0] == '-' ? 1 : 0;
+		bool digits = s[i] != '\0';
+		for (; s[i]; i++)
+			digits &= s[i] >= '0' && s[i] <= '9';
+		if (!digits) {
+			diag_error(d, values ? values->span : op->span, "operator '%s' needs exactly one integer value (quoted)",
+				   op->str.s);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool label_requirement_rules(diag_ctx *d, const ir_value *v)
+{
+	const ir_value *op = ir_map_get(v, "operator"), *values = ir_map_get(v, "values");
+	size_t n = count(values);
+	if ((is(op, "In") || is(op, "NotIn")) && n == 0) {
+		diag_error(d, op->span, "operator '%s' needs at least one value", op->str.s);
+		return false;
+	}
+	if ((is(op, "Exists") || is(op, "DoesNotExist")) && n != 0) {
+		diag_error(d, values->span, "operator '%s' takes no values", op->str.s);
+		return false;
+	}
+	return true;
+}
+
+/* Exists takes no value; an empty key needs Exists; tolerationSeconds only with NoExecute. */
+static bool toleration_rules(diag_ctx *d, const ir_value *v)
+{
+	const ir_value *key = ir_map_get(v, "key"), *op = ir_map_get(v, "operator");
+	const ir_value *value = ir_map_get(v, "value"), *effect = ir_map_get(v, "effect");
+	const ir_value *secs = ir_map_get(v, "tolerationSeconds");
+	bool ok = true;
+	if (is(op, "Exists") && value && value->kind == IRV_STRING && value->str.len) {
+		diag_error(d, value->span, "a toleration with operator 'Exists' takes no value");
+		ok = false;
+	}
+	if ((!key || (key->kind == IRV_STRING && key->str.len == 0)) && !is(op, "Exists")) {
+		diag_error(d, v->span, "a toleration without a key must have operator 'Exists'");
+		ok = false;
+	}
+	if (secs && !is(effect, "NoExecute")) {
+		diag_error(d, secs->span, "tolerationSeconds needs effect 'NoExecute'");
+		ok = false;
+	}
+	return ok;
+}
+
+static bool weight_rules(diag_ctx *d, const ir_value *v)
+{
+	const ir_value *w = ir_map_get(v, "weight");
+	long long x = w && w->kind == IRV_NUMBER ? strtoll(w->num.text, NULL, 10) : 1;
+	if (x < 1 || x > 100) {
+		diag_error(d, w->span, "weight must be from 1 to 100, got %s", w->num.text);
+		return false;
+	}
+	return true;
+}
 
 /* ---- checking ---------------------------------------------------------------------------- */
 
@@ -409,6 +506,8 @@ bool kube_check(diag_ctx *d, const kube_schema *s, const ir_value *v, const char
 			diag_error(d, v->span, "%s is missing required field '%s'", s->name, s->fields[j].name);
 			ok = false;
 		}
+	if (ok && s->rules)
+		ok = s->rules(d, v);
 	if (s->one_of && sources == 0) {
 		diag_error(d, v->span, "%s has no source (one of persistentVolumeClaim, configMap, secret, emptyDir, hostPath, nfs, csi)",
 			   s->name);
