@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "hash.h"
+
 #define ALL_LEVELS (LVL_PIPELINE | LVL_STEP)
 
 /* ORDER ir_attr */
@@ -144,21 +146,11 @@ void ir_list_reserve(ir_build *b, ir_value *list, size_t n)
 	}
 }
 
-static uint32_t key_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* The slot of key in the index: its entry's, or the free one where it would go. */
 static uint32_t *index_slot(const ir_value *map, const char *key, size_t len)
 {
 	uint32_t mask = 2 * map->map.cap - 1;
-	uint32_t i = key_hash(key, len) & mask;
+	uint32_t i = (uint32_t)hash_fnv1a(HASH_FNV_OFFSET, key, len) & mask;
 	for (;;) {
 		uint32_t *slot = &map->map.index[i];
 		if (*slot == 0)

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash.h"
+
 static kt *node(arena *a, enum kt_kind k)
 {
 	kt *t = arena_alloc(a, sizeof(*t));
@@ -64,16 +66,6 @@ kt *kt_get(const kt *map, const char *key)
 	return NULL;
 }
 
-static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* FNV-1a's 64-bit prime 0x100000001b3 to the powers 0..8, mod 2^64. */
 static const unsigned long long prime_pow[9] = {
 	0x0000000000000001ULL,
@@ -97,7 +89,7 @@ static unsigned long long fnv_len(unsigned long long h, size_t n)
 	int i = 0;
 	for (; i < 8 && v; i++, v >>= 8) {
 		h ^= v & 0xff;
-		h *= 0x100000001b3ULL;
+		h *= HASH_FNV_PRIME;
 	}
 	return h * prime_pow[8 - i];
 }
@@ -106,14 +98,14 @@ unsigned long long kt_hash(const kt *t, unsigned long long h)
 {
 	/* Kind and lengths are hashed too, so ["ab"] and ["a","b"] differ. */
 	unsigned char k = (unsigned char)t->kind;
-	h = fnv(h, &k, 1);
+	h = hash_fnv1a(h, &k, 1);
 	if (t->key)
-		h = fnv(fnv_len(h, t->key_len), t->key, t->key_len);
+		h = hash_fnv1a(fnv_len(h, t->key_len), t->key, t->key_len);
 	if (t->kind == KT_MAP || t->kind == KT_LIST) {
 		h = fnv_len(h, t->n);
 		for (const kt *c = t->first; c; c = c->next)
 			h = kt_hash(c, h);
 		return h;
 	}
-	return fnv(fnv_len(h, t->len), t->s, t->len);
+	return hash_fnv1a(fnv_len(h, t->len), t->s, t->len);
 }

@@ -277,34 +277,7 @@ static size_t count(const ir_value *list)
 	return list && list->kind == IRV_LIST ? list->list.n : 0;
 }
 
-/* In and NotIn need values; Exists and DoesNotExist take none; Gt and Lt one integer. */
-static bool node_requirement_rules(diag_ctx *d, const ir_value *v)
-{
-	const ir_value *op = ir_map_get(v, "operator"), *values = ir_map_get(v, "values");
-	size_t n = count(values);
-	if ((is(op, "In") || is(op, "NotIn")) && n == 0) {
-		diag_error(d, op->span, "operator '%s' needs at least one value", op->str.s);
-		return false;
-	}
-	if ((is(op, "Exists") || is(op, "DoesNotExist")) && n != 0) {
-		diag_error(d, values->span, "operator '%s' takes no values", op->str.s);
-		return false;
-	}
-	if (is(op, "Gt") || is(op, "Lt")) {
-		const char *s = n == 1 && values->list.items[0]->kind == IRV_STRING ? values->list.items[0]->str.s : "";
-		size_t i = s[0] == '-' ? 1 : 0;
-		bool digits = s[i] != '\0';
-		for (; s[i]; i++)
-			digits &= s[i] >= '0' && s[i] <= '9';
-		if (!digits) {
-			diag_error(d, values ? values->span : op->span, "operator '%s' needs exactly one integer value (quoted)",
-				   op->str.s);
-			return false;
-		}
-	}
-	return true;
-}
-
+/* In and NotIn need values; Exists and DoesNotExist take none (label and node selectors). */
 static bool label_requirement_rules(diag_ctx *d, const ir_value *v)
 {
 	const ir_value *op = ir_map_get(v, "operator"), *values = ir_map_get(v, "values");
@@ -316,6 +289,27 @@ static bool label_requirement_rules(diag_ctx *d, const ir_value *v)
 	if ((is(op, "Exists") || is(op, "DoesNotExist")) && n != 0) {
 		diag_error(d, values->span, "operator '%s' takes no values", op->str.s);
 		return false;
+	}
+	return true;
+}
+
+/* The label selector's rules, and Gt and Lt (node selectors only) take one integer. */
+static bool node_requirement_rules(diag_ctx *d, const ir_value *v)
+{
+	if (!label_requirement_rules(d, v))
+		return false;
+	const ir_value *op = ir_map_get(v, "operator"), *values = ir_map_get(v, "values");
+	if (is(op, "Gt") || is(op, "Lt")) {
+		const char *s = count(values) == 1 && values->list.items[0]->kind == IRV_STRING ? values->list.items[0]->str.s : "";
+		size_t i = s[0] == '-' ? 1 : 0;
+		bool digits = s[i] != '\0';
+		for (; s[i]; i++)
+			digits &= s[i] >= '0' && s[i] <= '9';
+		if (!digits) {
+			diag_error(d, values ? values->span : op->span, "operator '%s' needs exactly one integer value (quoted)",
+				   op->str.s);
+			return false;
+		}
 	}
 	return true;
 }

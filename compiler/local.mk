@@ -5,6 +5,7 @@ compiler_libpipec_a_SOURCES = \
 	compiler/check.c compiler/check.h \
 	compiler/diag.c compiler/diag.h \
 	compiler/emit.c compiler/emit.h \
+	compiler/hash.h \
 	compiler/ir.c compiler/ir.h \
 	compiler/kube.c compiler/kube.h \
 	compiler/ktree.c compiler/ktree.h \

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "kube.h"
 #include "xalloc.h"
 
@@ -21,16 +22,6 @@ struct lowerer {
 	const char *pipeline;
 	const char *const *jobs; /* each step's Job name, by step index */
 };
-
-static unsigned long long fnv64(const char *s, size_t n)
-{
-	unsigned long long h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 const char *lower_name(arena *a, const char *base, const char *suffix, const char *run)
 {
@@ -50,7 +41,7 @@ const char *lower_name(arena *a, const char *base, const char *suffix, const cha
 	size_t keep = 54;
 	while (keep > 0 && full[keep - 1] == '-')
 		keep--;
-	return arena_printf(a, "%.*s-%08llx", (int)keep, full, fnv64(full, len) & 0xffffffffULL);
+	return arena_printf(a, "%.*s-%08llx", (int)keep, full, hash_fnv1a(HASH_FNV_OFFSET, full, len) & 0xffffffffULL);
 }
 
 /* ---- metadata ------------------------------------------------------------------------------ */
@@ -784,7 +775,7 @@ static bundle *build(arena *a, const chk_pipeline *cp, const lower_options *o, c
 	/* The content hash covers every document as compiled without a run id, with the hash
 	 * annotation itself still empty. Step Jobs are built in a scratch arena and dropped once
 	 * hashed, so memory stays flat in the number of steps. */
-	unsigned long long h = 0xcbf29ce484222325ULL;
+	unsigned long long h = HASH_FNV_OFFSET;
 	arena *scratch = arena_new();
 	size_t kept = 0;
 	for (size_t f = 0; f < b->nfiles; f++) {

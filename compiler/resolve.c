@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "xalloc.h"
 
 typedef struct name_table {
@@ -13,19 +14,9 @@ typedef struct name_table {
 	size_t mask;
 } name_table;
 
-static unsigned long long hash_name(const char *s, size_t n)
-{
-	unsigned long long h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static size_t *find_slot(name_table *t, const ir_pipeline *p, const char *name, size_t len)
 {
-	size_t i = (size_t)hash_name(name, len) & t->mask;
+	size_t i = (size_t)hash_fnv1a(HASH_FNV_OFFSET, name, len) & t->mask;
 	while (t->slots[i]) {
 		const ir_step *s = p->steps[t->slots[i] - 1];
 		if (s->name_len == len && memcmp(s->name, name, len) == 0)

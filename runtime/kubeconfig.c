@@ -129,27 +129,6 @@ char *kubeconfig_base64(const char *in)
 	return out;
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *s = NULL;
-	size_t len = 0, cap = 0;
-	for (int c; (c = fgetc(f)) != EOF;) {
-		if (len + 2 > cap)
-			s = rt_realloc(s, cap = cap * 2 + 256, 1);
-		s[len++] = (char)c;
-	}
-	fclose(f);
-	if (!s)
-		s = rt_calloc(1, 1);
-	s[len] = 0;
-	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' '))
-		s[--len] = 0;
-	return s;
-}
-
 /* A path in a kubeconfig is relative to the kubeconfig's directory (as kubectl reads it). */
 static char *resolve_path(const char *kubeconfig, const char *p)
 {
@@ -215,7 +194,7 @@ static int resolve(const char *path, const kc_file *f, kubeconfig_result *r, FIL
 		r->token = rt_strdup(u->token);
 	} else if (u->token_file) {
 		char *tf = resolve_path(path, u->token_file);
-		r->token = read_file(tf);
+		r->token = rt_read_trimmed(tf);
 		int bad = !r->token;
 		if (bad)
 			fail(path, err, "cannot read tokenFile '%s'", tf);

@@ -65,27 +65,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *s = NULL;
-	size_t len = 0, cap = 0;
-	for (int c; (c = fgetc(f)) != EOF;) {
-		if (len + 2 > cap)
-			s = rt_realloc(s, cap = cap * 2 + 256, 1);
-		s[len++] = (char)c;
-	}
-	fclose(f);
-	if (!s)
-		s = rt_calloc(1, 1);
-	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' '))
-		len--;
-	s[len] = 0;
-	return s;
-}
-
 static int parse_args(int argc, char **argv, opts *o)
 {
 	for (int i = 1; i < argc; i++) {
@@ -166,7 +145,7 @@ int main(int argc, char **argv)
 			server = strchr(h, ':') ? rt_asprintf("https://[%s]:%s", h, port && *port ? port : "443")
 			                        : rt_asprintf("https://%s:%s", h, port && *port ? port : "443");
 		}
-		token = slurp(tf);
+		token = rt_read_trimmed(tf);
 		if (!token)
 			fprintf(stderr, "pipec-runtime: cannot read the token file %s\n", tf);
 		if (!token)

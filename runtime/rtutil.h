@@ -1,5 +1,6 @@
 /* rtutil.h -- header-only helpers shared by the runtime's modules: allocation that aborts on
- * out-of-memory, and the clock. The runtime links nothing from compiler/ (STYLE.md).
+ * out-of-memory, reading a small file, and the clock. The runtime links nothing from
+ * compiler/ (STYLE.md).
  * Ownership: every pointer returned here is owned by the caller and freed with free(). */
 #ifndef PIPEC_RTUTIL_H
 #define PIPEC_RTUTIL_H
@@ -40,6 +41,29 @@ static inline char *rt_strdup(const char *s)
 	if (!d)
 		rt_oom();
 	return d;
+}
+
+/* The contents of path with trailing newlines, carriage returns and spaces cut (a token or
+ * a kubeconfig value as written by hand), or NULL if it cannot be opened. */
+static inline char *rt_read_trimmed(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *s = NULL;
+	size_t len = 0, cap = 0;
+	for (int c; (c = fgetc(f)) != EOF;) {
+		if (len + 2 > cap)
+			s = rt_realloc(s, cap = cap * 2 + 256, 1);
+		s[len++] = (char)c;
+	}
+	fclose(f);
+	if (!s)
+		s = rt_calloc(1, 1);
+	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' '))
+		len--;
+	s[len] = 0;
+	return s;
 }
 
 /* printf into a new string; aborts on failure. */
